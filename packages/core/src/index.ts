@@ -1,0 +1,4 @@
+export * from "./errors.js";
+export * from "./registry.js";
+export * from "./rng.js";
+export * from "./rule.js";
