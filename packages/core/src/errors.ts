@@ -42,7 +42,10 @@ export class UnknownNameError extends PlasticityError {
 export function closestNames(name: string, known: readonly string[], max = 3): string[] {
   const q = name.toLowerCase();
   return known
-    .map((k) => ({ k, d: k.toLowerCase().includes(q) && q.length >= 3 ? 0.5 : distance(q, k.toLowerCase()) }))
+    .map((k) => ({
+      k,
+      d: k.toLowerCase().includes(q) && q.length >= 3 ? 0.5 : distance(q, k.toLowerCase()),
+    }))
     .filter(({ k, d }) => d <= Math.max(2, Math.floor(k.length / 3)))
     .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))
     .slice(0, max)

@@ -1,4 +1,6 @@
+export * from "./activity.js";
 export * from "./errors.js";
 export * from "./registry.js";
 export * from "./rng.js";
 export * from "./rule.js";
+export * from "./rules/index.js";

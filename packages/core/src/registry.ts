@@ -10,12 +10,19 @@ export interface Plugin {
 }
 
 /** Define a plugin: any module whose default (or `plugin`) export is this value. */
-export function definePlugin(def: { name: string; version?: string; rules: readonly Rule[] }): Plugin {
+export function definePlugin(def: {
+  name: string;
+  version?: string;
+  rules: readonly Rule[];
+}): Plugin {
   if (typeof def?.name !== "string" || def.name.length === 0) {
     throw new PlasticityError("plugin.name: expected a non-empty string", "plugin.name");
   }
   if (!Array.isArray(def.rules)) {
-    throw new PlasticityError(`plugin "${def.name}".rules: expected an array of rules`, "plugin.rules");
+    throw new PlasticityError(
+      `plugin "${def.name}".rules: expected an array of rules`,
+      "plugin.rules",
+    );
   }
   def.rules.forEach((r, i) => {
     if (!isRule(r)) {
@@ -39,7 +46,8 @@ export class RuleRegistry {
 
   /** Register a rule; `origin` ("builtin", "plugin foo") appears in duplicate errors. */
   register(rule: Rule, origin = "user"): this {
-    if (!isRule(rule)) throw new PlasticityError("rule: expected a rule made with defineRule()", "rule");
+    if (!isRule(rule))
+      throw new PlasticityError("rule: expected a rule made with defineRule()", "rule");
     const prev = this.rules.get(rule.name);
     if (prev) {
       throw new DuplicateNameError(

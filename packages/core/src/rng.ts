@@ -36,7 +36,11 @@ export class Rng {
   }
 
   getState(): RngState {
-    return { algorithm: "xoroshiro128plus", state: [...this.gen.getState()], spareNormal: this.spare };
+    return {
+      algorithm: "xoroshiro128plus",
+      state: [...this.gen.getState()],
+      spareNormal: this.spare,
+    };
   }
 
   /** An independent generator derived from this one's next draws and `stream`. */
@@ -63,7 +67,8 @@ export class Rng {
 
   /** Uniform integer in [0, n). */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`n: expected a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new RangeError(`n: expected a positive integer, got ${n}`);
     if (n <= TWO_POW_32) {
       // rejection sampling removes modulo bias
       const limit = TWO_POW_32 - (TWO_POW_32 % n);

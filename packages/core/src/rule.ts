@@ -45,6 +45,11 @@ export interface RuleDefinition<S extends ParamsSchema, St extends RuleState = R
   readonly reference: string;
   /** Hyper-parameters; every field has a default, so `params.parse({})` is valid. */
   readonly params: S;
+  /**
+   * True for rules that learn a square [n × n] matrix within one population (lateral weights M,
+   * where pre = post = y): `apply` then requires nIn === nOut. Omitted means any shape.
+   */
+  readonly square?: boolean;
   /** Initial state for a layer of this shape (stateful rules only). */
   init?(shape: LayerShape, params: z.output<S>): St;
   /**
@@ -84,7 +89,11 @@ export function formatZodError(err: z.ZodError, prefix = ""): string {
 }
 
 /** Parse `raw` with `schema`; on failure throw a PlasticityError naming the field. */
-export function parseOrThrow<T extends z.ZodType>(schema: T, raw: unknown, prefix: string): z.output<T> {
+export function parseOrThrow<T extends z.ZodType>(
+  schema: T,
+  raw: unknown,
+  prefix: string,
+): z.output<T> {
   const r = schema.safeParse(raw ?? {});
   if (!r.success) {
     const first = r.error.issues[0];
@@ -99,13 +108,13 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, raw: unknown, prefi
 /** Throws unless `a` is a Float32Array of length `len`; names the argument. */
 export function checkArray(name: string, a: unknown, len: number, dims: string): Float32Array {
   if (!(a instanceof Float32Array)) {
-    throw new PlasticityError(`${name}: expected a Float32Array [${dims}], got ${describe(a)}`, name);
-  }
-  if (a.length !== len) {
     throw new PlasticityError(
-      `${name}: expected length ${len} ([${dims}]), got ${a.length}`,
+      `${name}: expected a Float32Array [${dims}], got ${describe(a)}`,
       name,
     );
+  }
+  if (a.length !== len) {
+    throw new PlasticityError(`${name}: expected length ${len} ([${dims}]), got ${a.length}`, name);
   }
   return a;
 }
@@ -117,6 +126,19 @@ export function checkFinite(name: string, a: Float32Array): void {
       throw new PlasticityError(`${name}: non-finite value ${a[i]} at index ${i}`, name);
     }
   }
+}
+
+/**
+ * Throws unless `state[key]` is a finite Float32Array of length `len`; names the field as
+ * `state.<key>`. Stateful rules call it at the top of `delta` on the state they were given.
+ */
+export function checkState(state: RuleState, key: string, len: number, dims: string): Float32Array {
+  if (state === null || typeof state !== "object") {
+    throw new PlasticityError(`state: expected an object holding "${key}" [${dims}]`, "state");
+  }
+  const a = checkArray(`state.${key}`, state[key], len, dims);
+  checkFinite(`state.${key}`, a);
+  return a;
 }
 
 function checkDim(name: string, v: unknown): number {
@@ -172,7 +194,10 @@ export function defineRule<S extends ParamsSchema, St extends RuleState = RuleSt
     );
   }
   if (!(def.params instanceof z.ZodObject)) {
-    throw new PlasticityError(`rule "${def.name}".params: expected a zod object schema`, "rule.params");
+    throw new PlasticityError(
+      `rule "${def.name}".params: expected a zod object schema`,
+      "rule.params",
+    );
   }
   if (!def.params.safeParse({}).success) {
     throw new PlasticityError(
@@ -194,6 +219,12 @@ export function defineRule<S extends ParamsSchema, St extends RuleState = RuleSt
     },
     apply(input, rawParams, state) {
       checkRuleInput(input);
+      if (def.square && input.nIn !== input.nOut) {
+        throw new PlasticityError(
+          `nIn: rule "${def.name}" learns a square (lateral) matrix and needs nIn === nOut, got nIn ${input.nIn}, nOut ${input.nOut}`,
+          "nIn",
+        );
+      }
       const p = rule.parseParams(rawParams);
       const st = state ?? rule.initState(input, p);
       const dw = new Float32Array(input.nOut * input.nIn);

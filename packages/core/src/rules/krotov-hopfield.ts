@@ -1,0 +1,147 @@
+import { z } from "zod";
+import { defineRule } from "../rule.js";
+
+const params = z.object({
+  lr: z
+    .number()
+    .positive()
+    .default(2e-2)
+    .describe(
+      "learning rate (with normalize: the largest |ΔW| of the batch; eps in the paper's code)",
+    ),
+  p: z
+    .number()
+    .min(1)
+    .default(2)
+    .describe("Lebesgue order p of the synaptic metric; weights go to unit p-norm"),
+  k: z
+    .number()
+    .int()
+    .min(2)
+    .default(2)
+    .describe("rank of the unit that gets the anti-Hebbian push (−delta)"),
+  delta: z
+    .number()
+    .min(0)
+    .default(0.4)
+    .describe("strength Δ of the anti-Hebbian update of the k-th ranked unit"),
+  normalize: z
+    .boolean()
+    .default(true)
+    .describe("scale ΔW so that max|ΔW| = lr, as the paper's code does (false: plain lr · mean)"),
+});
+
+/**
+ * Krotov–Hopfield "competing hidden units" rule. Each unit μ has the current
+ * I_μ = ⟨W_μ, v⟩_μ = Σ_i sgn(W_μi)|W_μi|^(p−1) v_i and the normalised drive
+ * Q_μ = I_μ / ⟨W_μ, W_μ⟩_μ^((p−1)/p) = I_μ / ‖W_μ‖_p^(p−1). Per sample the units are ranked by Q:
+ * the top unit gets g = 1 (Hebbian), the k-th ranked unit g = −Δ (anti-Hebbian), all others 0.
+ *
+ *   ΔW_μ = lr · ⟨g(Q_μ) (v − I_μ W_μ)⟩      (paper eq. 3 with R = 1, τ absorbed in lr)
+ *
+ * With `normalize` (default, the paper's code) the batch update is rescaled so max|ΔW| = lr.
+ * The decay term drives each winning unit's weights to unit p-norm: ‖W_μ‖_p → 1.
+ *
+ * The rule computes its own currents from `w` and `pre` in the p-metric (for p = 2 that is
+ * exactly u = W x) and ranks units itself; `post` and `u` are not used. Ties in Q are broken by
+ * the lower unit index. With fewer than k units only the top unit learns.
+ *
+ * Krotov & Hopfield (2019), "Unsupervised learning by competing hidden units", PNAS
+ * 116(16):7723–7731; code DimaKrotov/Biological_Learning (PAPERS.md §4).
+ */
+export const krotovHopfield = defineRule({
+  name: "krotov-hopfield",
+  description:
+    "Krotov–Hopfield competing hidden units: top unit Hebbian, k-th ranked anti-Hebbian, p-norm decay.",
+  equation: "ΔW_μ = lr · ⟨g(Q_μ) (v − ⟨W_μ, v⟩_μ W_μ)⟩, g = 1 (top), −Δ (k-th), 0 else",
+  reference: "Krotov & Hopfield (2019), Unsupervised learning by competing hidden units, PNAS",
+  params,
+  delta({ pre, w, batch, nIn, nOut }, { lr, p, k, delta, normalize }, out, state) {
+    // wp = sgn(W)|W|^(p−1): the current I_μ = wp_μ · v; norm_μ = ‖W_μ‖_p^(p−1).
+    const wp = new Float64Array(nOut * nIn);
+    const norm = new Float64Array(nOut);
+    for (let m = 0; m < nOut; m++) {
+      let s = 0;
+      const row = m * nIn;
+      for (let i = 0; i < nIn; i++) {
+        const a = Math.abs(w[row + i]);
+        wp[row + i] = p === 2 ? w[row + i] : Math.sign(w[row + i]) * a ** (p - 1);
+        s += a ** p;
+      }
+      norm[m] = s ** ((p - 1) / p);
+    }
+    // Per unit: Σ_b g_bμ (the Hebbian coefficient of v_b) and Σ_b g_bμ I_bμ (the decay of W_μ).
+    const hebbCoef = new Float64Array(batch * nOut);
+    const decay = new Float64Array(nOut);
+    const current = new Float64Array(nOut);
+    const top = new Int32Array(Math.min(k, nOut));
+    for (let b = 0; b < batch; b++) {
+      const x = b * nIn;
+      for (let m = 0; m < nOut; m++) {
+        let s = 0;
+        const row = m * nIn;
+        for (let i = 0; i < nIn; i++) s += wp[row + i] * pre[x + i];
+        current[m] = s;
+      }
+      const n = rankTop(current, norm, nOut, top);
+      const first = top[0];
+      hebbCoef[b * nOut + first] += 1;
+      decay[first] += current[first];
+      if (n >= k) {
+        const kth = top[k - 1];
+        hebbCoef[b * nOut + kth] -= delta;
+        decay[kth] -= delta * current[kth];
+      }
+    }
+    out.fill(0);
+    for (let b = 0; b < batch; b++) {
+      const x = b * nIn;
+      for (let m = 0; m < nOut; m++) {
+        const g = hebbCoef[b * nOut + m];
+        if (g === 0) continue;
+        const row = m * nIn;
+        for (let i = 0; i < nIn; i++) out[row + i] += g * pre[x + i];
+      }
+    }
+    for (let m = 0; m < nOut; m++) {
+      const d = decay[m];
+      if (d === 0) continue;
+      const row = m * nIn;
+      for (let i = 0; i < nIn; i++) out[row + i] -= d * w[row + i];
+    }
+    let scale = lr / batch;
+    if (normalize) {
+      let maxAbs = 0;
+      for (let i = 0; i < out.length; i++) maxAbs = Math.max(maxAbs, Math.abs(out[i]));
+      scale = maxAbs > 0 ? lr / maxAbs : 0;
+    }
+    for (let i = 0; i < out.length; i++) out[i] *= scale;
+    return state;
+  },
+});
+
+/**
+ * Writes into `top` the indices of the `top.length` largest Q_μ = current_μ / norm_μ (Q = 0 for a
+ * zero weight row), largest first, ties to the lower index. Returns how many were written.
+ */
+function rankTop(current: Float64Array, norm: Float64Array, n: number, top: Int32Array): number {
+  const kk = top.length;
+  const q = new Float64Array(kk);
+  let filled = 0;
+  for (let m = 0; m < n; m++) {
+    const qm = norm[m] > 0 ? current[m] / norm[m] : 0;
+    // insertion into the descending list; strict > keeps the earlier (lower) index on ties
+    let pos = filled;
+    while (pos > 0 && qm > q[pos - 1]) pos--;
+    if (pos >= kk) continue;
+    const last = Math.min(filled, kk - 1);
+    for (let t = last; t > pos; t--) {
+      q[t] = q[t - 1];
+      top[t] = top[t - 1];
+    }
+    q[pos] = qm;
+    top[pos] = m;
+    if (filled < kk) filled++;
+  }
+  return filled;
+}
