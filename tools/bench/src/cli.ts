@@ -1,0 +1,291 @@
+import { parseArgs } from "node:util";
+import { PlasticityError } from "@plasticity/core";
+import { type BackendName, TFJS_BACKENDS } from "./engines/tfjs.js";
+import { fmt, renderTable } from "./format.js";
+import { DEFAULT_TIMING } from "./harness.js";
+import { describeMachine } from "./machine.js";
+import { renderReport } from "./report.js";
+import { type LocalEngine, runLocalEngine, runRules } from "./rules.js";
+import type { StepConfig } from "./types.js";
+import { runWorkers, type WorkersReport } from "./workers/run.js";
+import { checkStepConfig } from "./workload.js";
+
+/** The benchmarks `pnpm bench <name>` knows. */
+export const BENCHMARKS: readonly { readonly name: string; readonly description: string }[] = [
+  { name: "list", description: "names the benchmarks" },
+  {
+    name: "rules",
+    description:
+      "dense Hebbian step (784 → 1000, batch 100) per tfjs backend and rule, core's typed-array hebb, PyTorch side by side: samples/s, GFLOP/s, fraction of each engine's matmul peak, peak RSS",
+  },
+  { name: "matmul", description: "each engine's matmul peak only (1024×1024 · 1024×1024)" },
+  { name: "torch", description: "the PyTorch side of `rules` only (1 thread and all threads)" },
+  {
+    name: "workers",
+    description: "the wasm dense step in 1 and 2 worker_threads at once: aggregate samples/s",
+  },
+];
+
+export const DEFAULT_RULES = ["hebb", "oja", "sanger", "krotov-hopfield", "softhebb"] as const;
+
+export const USAGE = `usage: pnpm bench <name> [options]
+
+benchmarks:
+${BENCHMARKS.map((b) => `  ${b.name.padEnd(9)} ${b.description}`).join("\n")}
+
+options:
+  --json                  print one JSON object (progress goes to stderr)
+  --batch <n>             batch size B (100)
+  --n-in <n>              inputs I (784)
+  --n-out <n>             outputs O (1000)
+  --rules <a,b>           rules on tfjs and torch (${DEFAULT_RULES.join(",")})
+  --reference-rules <a,b> rules on core's typed-array reference (hebb; "none" to skip)
+  --backends <a,b>        tfjs backends (${TFJS_BACKENDS.join(",")}; one that cannot start is skipped with its reason)
+  --params <json>         rule hyper-parameters, e.g. '{"oja":{"lr":0.01}}' (defaults: the rule's own)
+  --matmul-size <n>       side of the square matmul for the peak (1024)
+  --warmup <n>            untimed calls first (${DEFAULT_TIMING.warmup})
+  --repeats <n>           at least this many timed calls (${DEFAULT_TIMING.minRepeats})
+  --min-time-ms <ms>      and at least this long (${DEFAULT_TIMING.minTimeMs})
+  --max-repeats <n>       but at most this many (${DEFAULT_TIMING.maxRepeats})
+  --seed <n>              data and weights seed (1)
+  --torch-threads <a,b>   PyTorch thread counts ("all" = every core; 1,all)
+  --no-torch              skip PyTorch
+  --no-isolate            run all engines in this process (peak RSS is then cumulative)
+  --workers <a,b>         worker counts for \`workers\` (1,2)
+  --worker-rule <name>    rule for \`workers\` (hebb)
+  --worker-backend <name> backend for \`workers\` (wasm)
+  --duration-ms <ms>      how long each worker run lasts (5000)
+`;
+
+const OPTIONS = {
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  batch: { type: "string" },
+  "n-in": { type: "string" },
+  "n-out": { type: "string" },
+  rules: { type: "string" },
+  "reference-rules": { type: "string" },
+  backends: { type: "string" },
+  params: { type: "string" },
+  "matmul-size": { type: "string" },
+  warmup: { type: "string" },
+  repeats: { type: "string" },
+  "min-time-ms": { type: "string" },
+  "max-repeats": { type: "string" },
+  seed: { type: "string" },
+  "torch-threads": { type: "string" },
+  "no-torch": { type: "boolean" },
+  "no-isolate": { type: "boolean" },
+  workers: { type: "string" },
+  "worker-rule": { type: "string" },
+  "worker-backend": { type: "string" },
+  "duration-ms": { type: "string" },
+  config: { type: "string" },
+} as const;
+
+type Values = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
+>["values"];
+
+function int(v: Values, flag: keyof Values, dflt: number, min = 1): number {
+  const raw = v[flag];
+  if (raw === undefined) return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    throw new PlasticityError(
+      `--${flag}: expected an integer ≥ ${min}, got ${JSON.stringify(raw)}`,
+      flag,
+    );
+  }
+  return n;
+}
+
+function list(v: Values, flag: keyof Values, dflt: readonly string[]): string[] {
+  const raw = v[flag];
+  if (raw === undefined) return [...dflt];
+  if (typeof raw !== "string")
+    throw new PlasticityError(`--${flag}: expected a comma-separated list`, flag);
+  if (raw === "none") return [];
+  return raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function backendList(v: Values, flag: keyof Values, dflt: readonly BackendName[]): BackendName[] {
+  const names = list(v, flag, dflt);
+  for (const n of names) {
+    if (!TFJS_BACKENDS.includes(n as BackendName)) {
+      throw new PlasticityError(
+        `--${flag}: expected ${TFJS_BACKENDS.join(", ")}, got ${JSON.stringify(n)}`,
+        flag,
+      );
+    }
+  }
+  return names as BackendName[];
+}
+
+function paramsOf(v: Values): StepConfig["params"] {
+  if (v.params === undefined) return {};
+  let p: unknown;
+  try {
+    p = JSON.parse(v.params);
+  } catch (e) {
+    throw new PlasticityError(
+      `--params: expected JSON like '{"oja":{"lr":0.01}}': ${(e as Error).message}`,
+      "params",
+    );
+  }
+  if (
+    typeof p !== "object" ||
+    p === null ||
+    Array.isArray(p) ||
+    Object.values(p).some((x) => typeof x !== "object" || x === null)
+  ) {
+    throw new PlasticityError(`--params: expected an object {rule: {param: value}}`, "params");
+  }
+  return p as StepConfig["params"];
+}
+
+/** The StepConfig the flags describe (validated). */
+export function configFromFlags(v: Values): StepConfig {
+  if (v.config !== undefined) return checkStepConfig(JSON.parse(v.config) as StepConfig);
+  const minRepeats = int(v, "repeats", DEFAULT_TIMING.minRepeats);
+  return checkStepConfig({
+    batch: int(v, "batch", 100),
+    nIn: int(v, "n-in", 784),
+    nOut: int(v, "n-out", 1000),
+    rules: list(v, "rules", DEFAULT_RULES),
+    referenceRules: list(v, "reference-rules", ["hebb"]),
+    params: paramsOf(v),
+    matmulSize: int(v, "matmul-size", 1024),
+    seed: int(v, "seed", 1, Number.MIN_SAFE_INTEGER),
+    timing: {
+      warmup: int(v, "warmup", DEFAULT_TIMING.warmup, 0),
+      minRepeats,
+      minTimeMs: int(v, "min-time-ms", DEFAULT_TIMING.minTimeMs, 0),
+      maxRepeats: int(v, "max-repeats", Math.max(DEFAULT_TIMING.maxRepeats, minRepeats)),
+    },
+  });
+}
+
+export function renderWorkers(r: WorkersReport): string {
+  const c = r.config;
+  return [
+    `workers: ${r.backend} dense ${r.rule} step in N worker_threads at once, batch ${c.batch}, ${c.nIn} → ${c.nOut}, ${r.durationMs} ms per run`,
+    `${r.date}, ${describeMachine(r.machine)}`,
+    "",
+    renderTable(
+      [
+        ">workers",
+        ">ms/step (each)",
+        ">samples/s (Σ)",
+        ">wall samples/s (Σ)",
+        ">GFLOP/s (Σ)",
+        ">speed-up",
+      ],
+      r.runs.map((w) => [
+        String(w.workers),
+        w.perWorker.map((t) => fmt(t.medianMs)).join(" / "),
+        fmt(w.samplesPerSec),
+        fmt(w.wallSamplesPerSec),
+        fmt(w.gflops),
+        w.speedup === null ? "-" : `${fmt(w.speedup)}×`,
+      ]),
+    ),
+    "",
+    `samples/s (Σ) = Σ_workers batch / median step time; wall = steps × batch / run time (W resets included). Peak RSS of the process: ${fmt(r.peakRssMiB)} MiB`,
+  ].join("\n");
+}
+
+/** Run the CLI; returns the exit code. `out` gets the report, `err` progress and errors. */
+export async function main(
+  argv: readonly string[],
+  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    err(`${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values: v, positionals } = parsed;
+  const name = positionals[0];
+  if (v.help || name === undefined) {
+    (name === undefined && !v.help ? err : out)(USAGE);
+    return name === undefined && !v.help ? 2 : 0;
+  }
+  const json = v.json === true;
+  const log = (s: string) => err(s);
+  try {
+    switch (name) {
+      case "list":
+        out(
+          json
+            ? JSON.stringify({ benchmarks: BENCHMARKS })
+            : BENCHMARKS.map((b) => `${b.name.padEnd(9)} ${b.description}`).join("\n"),
+        );
+        return 0;
+      case "engine": {
+        // internal: one engine in its own process, for `rules --isolate`
+        const engine = positionals[1] as LocalEngine;
+        if (!["core", ...TFJS_BACKENDS.map((b) => `tfjs:${b}`)].includes(engine)) {
+          throw new PlasticityError(
+            `engine: expected core or tfjs:<backend>, got ${JSON.stringify(engine)}`,
+            "engine",
+          );
+        }
+        out(JSON.stringify(await runLocalEngine(engine, configFromFlags(v))));
+        return 0;
+      }
+      case "rules":
+      case "matmul":
+      case "torch": {
+        const base = configFromFlags(v);
+        const config =
+          name === "matmul"
+            ? { ...base, rules: [], referenceRules: [] }
+            : name === "torch"
+              ? { ...base, referenceRules: [] }
+              : base;
+        const report = await runRules(name, {
+          config,
+          backends: name === "torch" ? [] : backendList(v, "backends", TFJS_BACKENDS),
+          core: name !== "torch",
+          torchThreads: v["no-torch"] ? [] : list(v, "torch-threads", ["1", "all"]),
+          isolate: !v["no-isolate"],
+          log,
+        });
+        out(json ? JSON.stringify(report) : renderReport(report));
+        return 0;
+      }
+      case "workers": {
+        const [backend] = backendList(v, "worker-backend", ["wasm"]);
+        const report = await runWorkers({
+          config: configFromFlags(v),
+          rule: (v["worker-rule"] as string | undefined) ?? "hebb",
+          backend,
+          counts: list(v, "workers", ["1", "2"]).map(Number),
+          durationMs: int(v, "duration-ms", 5000),
+          log,
+        });
+        out(json ? JSON.stringify(report) : renderWorkers(report));
+        return 0;
+      }
+      default:
+        throw new PlasticityError(
+          `unknown benchmark ${JSON.stringify(name)}; known: ${BENCHMARKS.map((b) => b.name).join(", ")}`,
+          "name",
+        );
+    }
+  } catch (e) {
+    err(
+      e instanceof PlasticityError
+        ? `error: ${e.message}`
+        : `error: ${(e as Error).stack ?? String(e)}`,
+    );
+    return 1;
+  }
+}

@@ -1,0 +1,203 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PlasticityError } from "@plasticity/core";
+import { summarise } from "../harness.js";
+import type { EngineResult, StepConfig } from "../types.js";
+import { peakResult, ruleByName, ruleParams, stepResult } from "../workload.js";
+
+/** Debian's python3-torch lives under the system interpreter, not the `python3` on PATH. */
+export const DEFAULT_TORCH_PYTHON = "/usr/bin/python3";
+
+/** The PyTorch side of the benchmark, next to this package's src/ and dist/. */
+export const TORCH_SCRIPT = fileURLToPath(new URL("../../python/hebbian_step.py", import.meta.url));
+
+/** The interpreter to use: $PLASTICITY_TORCH_PYTHON, else /usr/bin/python3. */
+export function torchPython(): string {
+  return process.env.PLASTICITY_TORCH_PYTHON || DEFAULT_TORCH_PYTHON;
+}
+
+interface TorchRun {
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly python: string;
+  readonly pythonVersion: string;
+  readonly torch: string;
+  readonly blasInfo: string;
+  readonly blasLibraries: readonly string[];
+  readonly cpuCount: number;
+  readonly peakRssMiB: number;
+  readonly results: readonly {
+    readonly threads: number;
+    readonly matmul: { readonly size: number; readonly samplesMs: readonly number[] };
+    readonly rules: readonly { readonly rule: string; readonly samplesMs: readonly number[] }[];
+  }[];
+}
+
+function skipped(engine: string, reason: string): EngineResult {
+  return { engine, status: "skipped", reason, peak: null, steps: [], peakRssMiB: null, info: {} };
+}
+
+/** True when the python run's output is the JSON object we expect. */
+function isTorchRun(v: unknown): v is TorchRun {
+  return typeof v === "object" && v !== null && typeof (v as TorchRun).ok === "boolean";
+}
+
+/** The reference libblas (netlib) is what Debian's torch gets unless OpenBLAS/BLIS is installed. */
+export function blasNote(blasLibraries: readonly string[]): string | null {
+  const ref = blasLibraries.find((l) => /\/blas\/libblas\.so/.test(l));
+  return ref
+    ? `torch multiplies matrices with the reference BLAS (${ref}, Debian's default "libblas3"): single-threaded ` +
+        `and unblocked, so torch's numbers here are far below what it reaches with OpenBLAS (apt install libopenblas0)`
+    : null;
+}
+
+/**
+ * Run tools/bench/python/hebbian_step.py with the system interpreter: the same dense step, same
+ * shapes and rule parameters, at each thread count in `threads` ("all" = every core). One
+ * EngineResult per thread count ("torch:1", "torch:2"); rates use the same FLOP formula.
+ * Returns a single skipped result, with the reason, when torch is not importable.
+ */
+export function runTorchEngines(
+  config: StepConfig,
+  threads: readonly string[] = ["1", "all"],
+): EngineResult[] {
+  const python = torchPython();
+  if (!existsSync(python)) {
+    return [
+      skipped(
+        "torch",
+        `${python} not found: install Debian's python3-torch (apt-get install -y python3-torch)`,
+      ),
+    ];
+  }
+  if (!existsSync(TORCH_SCRIPT))
+    throw new PlasticityError(`torch script missing: ${TORCH_SCRIPT}`, "TORCH_SCRIPT");
+  const params: Record<string, Record<string, unknown>> = {};
+  for (const r of config.rules) params[r] = ruleParams(ruleByName(r), config);
+  const t = config.timing;
+  const args = [
+    TORCH_SCRIPT,
+    ...["--batch", config.batch, "--n-in", config.nIn, "--n-out", config.nOut].map(String),
+    ...["--rules", config.rules.join(","), "--threads", threads.join(",")],
+    ...["--matmul-size", config.matmulSize, "--seed", config.seed].map(String),
+    ...["--warmup", t.warmup, "--min-repeats", t.minRepeats, "--min-time-ms", t.minTimeMs].map(
+      String,
+    ),
+    ...["--max-repeats", String(t.maxRepeats), "--params", JSON.stringify(params)],
+  ];
+  const p = spawnSync(python, args, {
+    encoding: "utf8",
+    maxBuffer: 64 * 2 ** 20,
+    env: { ...process.env, PYTHONUNBUFFERED: "1" },
+  });
+  if (p.error) return [skipped("torch", `${python} could not be run: ${p.error.message}`)];
+  let run: unknown;
+  try {
+    run = JSON.parse(p.stdout);
+  } catch {
+    const why = (p.stderr || p.stdout).trim().split("\n").slice(-3).join(" | ");
+    return [
+      { ...skipped("torch", `${TORCH_SCRIPT} exited with ${p.status}: ${why}`), status: "failed" },
+    ];
+  }
+  if (!isTorchRun(run)) {
+    return [{ ...skipped("torch", `${TORCH_SCRIPT} printed JSON without "ok"`), status: "failed" }];
+  }
+  if (!run.ok)
+    return [
+      skipped(
+        "torch",
+        `${run.error ?? "torch unavailable"}; install it with apt-get install -y python3-torch`,
+      ),
+    ];
+  const info = {
+    python: run.python,
+    pythonVersion: run.pythonVersion,
+    torch: run.torch,
+    blasInfo: run.blasInfo,
+    blasLibraries: run.blasLibraries,
+  };
+  return run.results.map((r) => {
+    const peak = peakResult(
+      `torch.mm ${r.matmul.size}×${r.matmul.size} · ${r.matmul.size}×${r.matmul.size}`,
+      r.matmul.size,
+      summarise(r.matmul.samplesMs, t.warmup),
+    );
+    const steps = r.rules.map((s) =>
+      stepResult(
+        config,
+        s.rule,
+        params[s.rule],
+        "torch (CPU, no_grad)",
+        summarise(s.samplesMs, t.warmup),
+        peak,
+      ),
+    );
+    return {
+      engine: `torch:${r.threads}`,
+      status: "ok" as const,
+      peak,
+      steps,
+      // one python process ran every thread count
+      peakRssMiB: run.peakRssMiB,
+      info: { ...info, threads: r.threads },
+    };
+  });
+}
+
+/**
+ * Cross-check: W after ONE step of each rule in `config.rules`, computed by the PyTorch script
+ * from the given x [batch × nIn] and W₀ [nOut × nIn] (with the same parameters as the timed
+ * run). Returns the reason instead when torch cannot run.
+ */
+export function torchOneStep(
+  config: StepConfig,
+  x: Float32Array,
+  w0: Float32Array,
+): { ok: true; weights: Record<string, Float32Array> } | { ok: false; reason: string } {
+  const python = torchPython();
+  if (!existsSync(python)) return { ok: false, reason: `${python} not found` };
+  const params: Record<string, Record<string, unknown>> = {};
+  for (const r of config.rules) params[r] = ruleParams(ruleByName(r), config);
+  const dir = mkdtempSync(join(tmpdir(), "plasticity-bench-"));
+  try {
+    const file = join(dir, "input.json");
+    writeFileSync(`${file}.tmp`, JSON.stringify({ x: Array.from(x), w0: Array.from(w0) }));
+    renameSync(`${file}.tmp`, file);
+    const p = spawnSync(
+      python,
+      [
+        TORCH_SCRIPT,
+        ...["--batch", config.batch, "--n-in", config.nIn, "--n-out", config.nOut].map(String),
+        ...[
+          "--rules",
+          config.rules.join(","),
+          "--params",
+          JSON.stringify(params),
+          "--check-input",
+          file,
+        ],
+      ],
+      { encoding: "utf8", maxBuffer: 64 * 2 ** 20 },
+    );
+    let out: { ok?: boolean; error?: string; weights?: Record<string, number[]> };
+    try {
+      out = JSON.parse(p.stdout);
+    } catch {
+      return {
+        ok: false,
+        reason: `${TORCH_SCRIPT} exited with ${p.status}: ${(p.stderr || p.stdout).trim()}`,
+      };
+    }
+    if (!out.ok || !out.weights)
+      return { ok: false, reason: out.error ?? "no weights in the output" };
+    const weights: Record<string, Float32Array> = {};
+    for (const [r, w] of Object.entries(out.weights)) weights[r] = Float32Array.from(w);
+    return { ok: true, weights };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,141 @@
+import { PlasticityError } from "@plasticity/core";
+
+/** How to time one operation. */
+export interface TimingOptions {
+  /** Untimed calls first (JIT, wasm compile, kernel caches, allocator). */
+  readonly warmup: number;
+  /** Timed calls at least this many times... */
+  readonly minRepeats: number;
+  /** ...and until this much time has been spent timing (ms), */
+  readonly minTimeMs: number;
+  /** ...but never more than this many times. */
+  readonly maxRepeats: number;
+}
+
+export const DEFAULT_TIMING: TimingOptions = Object.freeze({
+  warmup: 2,
+  minRepeats: 5,
+  minTimeMs: 2000,
+  maxRepeats: 50,
+});
+
+/** Wall-clock times of repeated calls of one operation, in milliseconds. */
+export interface Timing {
+  readonly warmup: number;
+  readonly repeats: number;
+  /** Median of the repeats: the number every rate is computed from. */
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+  /** Median absolute deviation from the median, as a percentage of the median. */
+  readonly madPct: number;
+  /** Every timed repeat, in call order. */
+  readonly samplesMs: readonly number[];
+}
+
+/** Median of a non-empty list (mean of the two middle values for an even count). */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new PlasticityError("xs: expected a non-empty array", "xs");
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Median absolute deviation: median_i |x_i − median(x)|. A spread robust to one slow outlier. */
+export function medianAbsDeviation(xs: readonly number[]): number {
+  const m = median(xs);
+  return median(xs.map((x) => Math.abs(x - m)));
+}
+
+/** Summarise raw repeat times (ms) into a Timing. */
+export function summarise(samplesMs: readonly number[], warmup: number): Timing {
+  const med = median(samplesMs);
+  return {
+    warmup,
+    repeats: samplesMs.length,
+    medianMs: med,
+    minMs: Math.min(...samplesMs),
+    maxMs: Math.max(...samplesMs),
+    madPct: med > 0 ? (100 * medianAbsDeviation(samplesMs)) / med : 0,
+    samplesMs: [...samplesMs],
+  };
+}
+
+function checkTimingOptions(o: TimingOptions): void {
+  for (const k of ["warmup", "minRepeats", "maxRepeats"] as const) {
+    if (!Number.isInteger(o[k]) || o[k] < 0) {
+      throw new PlasticityError(
+        `timing.${k}: expected a non-negative integer, got ${o[k]}`,
+        `timing.${k}`,
+      );
+    }
+  }
+  if (o.minRepeats < 1) {
+    throw new PlasticityError(
+      `timing.minRepeats: expected at least 1, got ${o.minRepeats}`,
+      "timing.minRepeats",
+    );
+  }
+  if (o.maxRepeats < o.minRepeats) {
+    throw new PlasticityError(
+      `timing.maxRepeats: expected ≥ minRepeats (${o.minRepeats}), got ${o.maxRepeats}`,
+      "timing.maxRepeats",
+    );
+  }
+  if (!Number.isFinite(o.minTimeMs) || o.minTimeMs < 0) {
+    throw new PlasticityError(
+      `timing.minTimeMs: expected a non-negative number, got ${o.minTimeMs}`,
+      "timing.minTimeMs",
+    );
+  }
+}
+
+/**
+ * Time `fn`: `warmup` untimed calls, then timed calls until both `minRepeats` calls and
+ * `minTimeMs` have passed (capped at `maxRepeats`). `fn` must not return before its work is
+ * done (read a result back for asynchronous backends). `between` runs untimed after each call
+ * (e.g. to reset weights so a rule cannot drift into denormals or overflow).
+ */
+export async function timeIt(
+  fn: () => unknown,
+  opts: TimingOptions = DEFAULT_TIMING,
+  between?: () => unknown,
+): Promise<Timing> {
+  checkTimingOptions(opts);
+  for (let i = 0; i < opts.warmup; i++) {
+    await fn();
+    if (between) await between();
+  }
+  const samples: number[] = [];
+  let spent = 0;
+  while (
+    samples.length < opts.maxRepeats &&
+    (samples.length < opts.minRepeats || spent < opts.minTimeMs)
+  ) {
+    const t0 = performance.now();
+    await fn();
+    const dt = performance.now() - t0;
+    samples.push(dt);
+    spent += dt;
+    if (between) await between();
+  }
+  return summarise(samples, opts.warmup);
+}
+
+/** Peak resident set size of this process so far, in MiB (`process.resourceUsage().maxRSS` is KiB). */
+export function peakRssMiB(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+/** Rates derived from one timed step. */
+export interface Rates {
+  /** Samples (batch rows) per second: batch / median step time. */
+  readonly samplesPerSec: number;
+  /** flopsPerStep / median step time, in 10⁹ FLOP per second. */
+  readonly gflops: number;
+}
+
+export function rates(timing: Timing, batch: number, flopsPerStep: number): Rates {
+  const s = timing.medianMs / 1000;
+  return { samplesPerSec: batch / s, gflops: flopsPerStep / s / 1e9 };
+}

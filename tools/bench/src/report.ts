@@ -1,0 +1,75 @@
+import type { FlopCount } from "./flops.js";
+import { fmt, fmtFlops, fmtPct, renderTable } from "./format.js";
+import { describeMachine } from "./machine.js";
+import type { BenchReport } from "./types.js";
+
+/** "314.4 MFLOP = 2·B·I·O (forward u = x Wᵀ) + …" */
+export function describeFlops(f: FlopCount): string {
+  return `${fmtFlops(f.total)} = ${f.terms.map((t) => `${t.formula} (${t.what})`).join(" + ")}`;
+}
+
+const rss = (v: number | null) => (v === null ? "-" : `${fmt(v)} MiB`);
+
+/** The human-readable report of a `rules` / `matmul` / `torch` run. */
+export function renderReport(r: BenchReport): string {
+  const c = r.config;
+  const out: string[] = [];
+  out.push(
+    `${r.benchmark}: dense Hebbian step, batch B = ${c.batch}, nIn I = ${c.nIn} → nOut O = ${c.nOut}, linear y = u, seed ${c.seed}`,
+  );
+  out.push(`${r.date}, ${describeMachine(r.machine)}`);
+  out.push(
+    `timing: ${c.timing.warmup} warm-up calls, then ≥ ${c.timing.minRepeats} timed calls and ≥ ${c.timing.minTimeMs} ms; median and median absolute deviation (±MAD)`,
+  );
+  if (r.flops.length > 0) {
+    out.push(
+      "",
+      "FLOP per step (multiply-add = 2 FLOP; activation, softmax and ranking not counted):",
+    );
+    for (const f of r.flops) out.push(`  ${f.rule.padEnd(16)} ${describeFlops(f)}`);
+  }
+  const ok = r.engines.filter((e) => e.status === "ok");
+  const peaks = ok.filter((e) => e.peak !== null);
+  if (peaks.length > 0) {
+    out.push("", "matmul peak (each engine's own square product):");
+    out.push(
+      renderTable(
+        ["engine", "op", ">ms", ">±MAD", ">GFLOP/s", ">peak RSS"],
+        peaks.map((e) => [
+          e.engine,
+          e.peak!.op,
+          fmt(e.peak!.timing.medianMs),
+          fmtPct(e.peak!.timing.madPct / 100),
+          fmt(e.peak!.gflops),
+          rss(e.peakRssMiB),
+        ]),
+      ),
+    );
+  }
+  const rows = ok.flatMap((e) =>
+    e.steps.map((s) => [
+      e.engine,
+      s.rule,
+      fmt(s.timing.medianMs),
+      fmtPct(s.timing.madPct / 100),
+      fmt(s.samplesPerSec),
+      fmt(s.gflops),
+      s.fractionOfPeak === null ? "-" : fmtPct(s.fractionOfPeak),
+      s.path,
+    ]),
+  );
+  if (rows.length > 0) {
+    out.push(
+      "",
+      "dense step (forward + update), GFLOP/s as a fraction of the same engine's matmul peak:",
+    );
+    out.push(
+      renderTable(
+        ["engine", "rule", ">ms/step", ">±MAD", ">samples/s", ">GFLOP/s", ">of peak", "path"],
+        rows,
+      ),
+    );
+  }
+  if (r.notes.length > 0) out.push("", "notes:", ...r.notes.map((n) => `  - ${n}`));
+  return out.join("\n");
+}
