@@ -1,6 +1,6 @@
 import { matmulABt } from "../src/activity.js";
 import type { Rng } from "../src/rng.js";
-import type { Rule, RuleInput, RuleState } from "../src/rule.js";
+import type { ParamsSchema, Rule, RuleInput, RuleState } from "../src/rule.js";
 
 /** A random orthonormal basis of R^d (rows of a [d × d] matrix), Gram–Schmidt on normals. */
 export function randomOrthonormal(rng: Rng, d: number): Float64Array[] {
@@ -61,13 +61,13 @@ export function angleDeg(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** One learning step: W ← W + ΔW for the given input; returns the next state. */
-export function learn(
-  rule: Rule,
+export function learn<St extends RuleState>(
+  rule: Rule<ParamsSchema, St>,
   input: Omit<RuleInput, "w">,
   w: Float32Array,
   params: Record<string, unknown>,
-  state?: RuleState,
-): RuleState {
+  state?: St,
+): St {
   const { dw, state: next } = rule.apply({ ...input, w }, params, state);
   for (let i = 0; i < w.length; i++) w[i] += dw[i];
   return next;

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import {
+  builtinRules,
+  createRuleRegistry,
+  DuplicateNameError,
+  definePlugin,
+  defineRule,
+  hebb,
+  UnknownNameError,
+} from "../src/index.js";
+
+const NAMES = [
+  "anti-hebb",
+  "bcm",
+  "covariance",
+  "hebb",
+  "instar",
+  "krotov-hopfield",
+  "oja",
+  "oja-subspace",
+  "sanger",
+  "sm-feedforward",
+  "sm-lateral",
+  "softhebb",
+];
+
+describe("createRuleRegistry", () => {
+  it("holds every builtin, origin builtin", () => {
+    const r = createRuleRegistry();
+    expect(r.names()).toEqual(NAMES);
+    expect(builtinRules.map((x) => x.name)).toEqual(NAMES);
+    for (const n of NAMES) expect(r.origin(n)).toBe("builtin");
+    expect(r.get("hebb")).toBe(hebb);
+  });
+  it("builtins: false is empty; registries are independent", () => {
+    const empty = createRuleRegistry({ builtins: false });
+    expect(empty.names()).toEqual([]);
+    empty.register(hebb);
+    expect(createRuleRegistry({ builtins: false }).names()).toEqual([]);
+  });
+  it("unknown names get suggestions", () => {
+    const r = createRuleRegistry();
+    expect(() => r.get("ojaa")).toThrow(UnknownNameError);
+    expect(() => r.get("ojaa")).toThrow(/unknown rule "ojaa". Did you mean "oja"/);
+    expect(() => r.get("krotov")).toThrow(/Did you mean "krotov-hopfield"/);
+    expect(() => r.get("soft-hebb")).toThrow(/Did you mean "softhebb"/);
+  });
+  it("refuses a duplicate name, from a rule or a plugin, all or nothing", () => {
+    const r = createRuleRegistry();
+    const clash = defineRule({
+      name: "oja",
+      description: "x",
+      equation: "x",
+      reference: "x",
+      params: z.object({}),
+      delta(_i, _p, out, s) {
+        out.fill(0);
+        return s;
+      },
+    });
+    expect(() => r.register(clash, "user")).toThrow(DuplicateNameError);
+    expect(() => r.register(clash, "user")).toThrow(
+      /rule "oja" from user is already registered \(from builtin\)/,
+    );
+    const fresh = defineRule({ ...clash, name: "fresh" });
+    const plugin = definePlugin({ name: "p", rules: [fresh, clash] });
+    expect(() => r.use(plugin)).toThrow(/plugin "p": rule "oja" is already registered/);
+    expect(r.has("fresh")).toBe(false);
+  });
+});
