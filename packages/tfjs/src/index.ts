@@ -1,1 +1,73 @@
-export {};
+/**
+ * @plasticity/tfjs: the tfjs backend adapter of plasticity. Backend choice (tfjs-node → wasm →
+ * cpu), typed arrays ↔ tensors, one batched kernel per core rule (tested against the typed-array
+ * reference), Miconi's surrogate losses, and Hebbian layers.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+
+export {
+  type Activation,
+  activationSchema,
+  applyActivation,
+  kwta,
+  parseActivation,
+  triangle,
+} from "./activation.js";
+export {
+  BACKEND_NAMES,
+  type BackendAttempt,
+  type BackendInfo,
+  type BackendName,
+  type BackendRequest,
+  getBackendInfo,
+  type InitBackendOptions,
+  initBackend,
+} from "./backend.js";
+export {
+  checkFiniteTensor,
+  checkShape,
+  tensor2d,
+  tensorOf,
+  toFloat32,
+  toFloat32Sync,
+} from "./convert.js";
+export {
+  getRuleKernel,
+  hasRuleKernel,
+  kernelRuleNames,
+  listRuleKernels,
+  type RuleKernelConfig,
+  type RuleKernelFunc,
+  type RuleKernelInputs,
+  registerRuleKernel,
+  runRuleKernel,
+  type TensorRuleState,
+  unregisterRuleKernel,
+} from "./kernel-registry.js";
+export { builtinKernels } from "./kernels/index.js";
+export { conv2dFilterGrad, ensureConv2dFilterGrad } from "./layers/conv-grad.js";
+export {
+  HebbianConv2d,
+  type HebbianConv2dOptions,
+  type HebbianConv2dState,
+} from "./layers/conv2d.js";
+export { HebbianDense, type HebbianDenseOptions, type HebbianDenseState } from "./layers/dense.js";
+export {
+  initWeights,
+  rngFrom,
+  type SeedOptions,
+  WEIGHT_INITS,
+  type WeightInit,
+} from "./layers/init.js";
+export { LocallyConnected2d, type LocallyConnected2dOptions } from "./layers/locally-connected.js";
+export { type DiscLayout, discLayout, discMask } from "./layers/masks.js";
+export { extractPatches, type Padding2d, padSpatial, validOutSize } from "./layers/patches.js";
+export { kernelRunner, type RuleKernelRunner, stateFromTensors, stateToTensors } from "./runner.js";
+export {
+  SURROGATE_KINDS,
+  type SurrogateKind,
+  type SurrogateOptions,
+  surrogateLossConv2d,
+  surrogateLossDense,
+} from "./surrogate.js";
+export { tf };

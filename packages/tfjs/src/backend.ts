@@ -1,0 +1,230 @@
+import { PlasticityError } from "@plasticity/core";
+import * as tf from "@tensorflow/tfjs-core";
+// The pure-JS cpu backend is always there, so tensor ops work even before `initBackend`.
+import "@tensorflow/tfjs-backend-cpu";
+// tfjs-core's Node (CommonJS) bundle registers no gradients, so tf.grad fails without them; the
+// union package's Node bundle registers all of tfjs-core's gradient functions when loaded.
+import "@tensorflow/tfjs";
+import { ensureConv2dFilterGrad } from "./layers/conv-grad.js";
+
+/** The tfjs backends plasticity knows, fastest first: native TensorFlow, WebAssembly, plain JS. */
+export type BackendName = "tensorflow" | "wasm" | "cpu";
+export type BackendRequest = "auto" | BackendName;
+
+export const BACKEND_NAMES: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
+
+/** One attempt made while choosing a backend. */
+export interface BackendAttempt {
+  readonly name: BackendName;
+  readonly ok: boolean;
+  /** Why it failed (absent when `ok`). */
+  readonly error?: string;
+}
+
+/** What `initBackend` picked, what was asked for, and why. */
+export interface BackendInfo {
+  readonly name: BackendName;
+  readonly requested: BackendRequest;
+  /** One sentence: why this backend runs (e.g. "auto: @tensorflow/tfjs-node was not found; using wasm"). */
+  readonly reason: string;
+  /** Every backend tried, in order, with the error of each one that failed. */
+  readonly tried: readonly BackendAttempt[];
+}
+
+export interface InitBackendOptions {
+  /** "auto" (default) tries tensorflow (tfjs-node), then wasm, then cpu. */
+  readonly backend?: BackendRequest;
+  /**
+   * Where the tfjs-backend-wasm `.wasm` binaries live: a directory prefix ending in "/" (a file
+   * path in Node, a URL in a browser). Default in Node: the installed package's own `dist/`
+   * directory, so nothing is fetched over the network.
+   */
+  readonly wasmPaths?: string;
+}
+
+let current: BackendInfo | null = null;
+let pending: Promise<BackendInfo> | null = null;
+let pendingKey = "";
+
+/** The last backend `initBackend` settled on, or null before the first call. */
+export function getBackendInfo(): BackendInfo | null {
+  return current;
+}
+
+const HOW_TO_FIX: Record<BackendName, string> = {
+  tensorflow:
+    'install the native backend with "pnpm add @tensorflow/tfjs-node@4.22.0" (it downloads a TensorFlow ' +
+    'binary at install time), or choose backend "wasm" or "cpu"',
+  wasm:
+    "make sure @tensorflow/tfjs-backend-wasm@4.22.0 is installed and its dist/*.wasm files are readable " +
+    '(in a browser pass initBackend({ wasmPaths }) with the URL of the directory serving them), or choose backend "cpu"',
+  cpu: "reinstall @tensorflow/tfjs-backend-cpu@4.22.0",
+};
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message.split("\n")[0] ?? String(e);
+  if (typeof e === "object" && e !== null && "message" in e)
+    return String((e as { message: unknown }).message);
+  return String(e);
+}
+
+function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === "string";
+}
+
+/** Directory (with trailing separator) holding the wasm binaries of the installed tfjs-backend-wasm. */
+async function nodeWasmDir(): Promise<string> {
+  const { createRequire } = await import("node:module");
+  const { dirname, sep } = await import("node:path");
+  const require = createRequire(import.meta.url);
+  // The package's "main" is dist/tf-backend-wasm.node.js, next to the .wasm files.
+  return dirname(require.resolve("@tensorflow/tfjs-backend-wasm")) + sep;
+}
+
+// A specifier in a variable keeps bundlers and tsc from requiring the optional peer at build time.
+const TFJS_NODE = "@tensorflow/tfjs-node";
+let wasmPathsSet: string | null = null;
+
+async function prepare(name: BackendName, opts: InitBackendOptions): Promise<void> {
+  if (name === "tensorflow") {
+    if (tf.findBackendFactory("tensorflow") == null) {
+      try {
+        await import(/* @vite-ignore */ TFJS_NODE);
+      } catch (e) {
+        const msg = errorText(e);
+        const missing = /Cannot find (package|module)|ERR_MODULE_NOT_FOUND/.test(msg);
+        throw new Error(
+          missing
+            ? `@tensorflow/tfjs-node was not found (${msg})`
+            : `@tensorflow/tfjs-node failed to load: ${msg}`,
+        );
+      }
+      if (tf.findBackendFactory("tensorflow") == null) {
+        throw new Error(
+          "@tensorflow/tfjs-node loaded but registered its backend with another copy of @tensorflow/tfjs-core; " +
+            "install a single @tensorflow/tfjs-core@4.22.0",
+        );
+      }
+    }
+    return;
+  }
+  if (name === "wasm") {
+    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    if (tf.findBackendFactory("wasm") == null) {
+      throw new Error(
+        "@tensorflow/tfjs-backend-wasm registered its backend with another copy of @tensorflow/tfjs-core",
+      );
+    }
+    if (tf.findBackend("wasm") == null) {
+      const prefix = opts.wasmPaths ?? (isNode() ? await nodeWasmDir() : null);
+      if (prefix !== null && prefix !== wasmPathsSet) {
+        wasm.setWasmPaths(prefix);
+        wasmPathsSet = prefix;
+      }
+    }
+  }
+}
+
+function quietCpuBanner(): void {
+  const b = tf.backend() as unknown as { firstUse?: boolean };
+  if (typeof b.firstUse === "boolean") b.firstUse = false;
+}
+
+/** Make `name` the active tfjs backend; throws with the reason when it cannot. */
+async function activate(name: BackendName, opts: InitBackendOptions): Promise<void> {
+  await prepare(name, opts);
+  // tf.setBackend logs and resolves false when the factory throws; keep its error quiet and ours clear.
+  const warn = console.warn;
+  let logged = "";
+  console.warn = (...args: unknown[]) => {
+    logged += args.map(errorText).join(" ");
+  };
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(name);
+  } finally {
+    console.warn = warn;
+  }
+  if (!ok || tf.getBackend() !== name) {
+    throw new Error(`tf.setBackend("${name}") failed${logged ? `: ${logged}` : ""}`);
+  }
+  await tf.ready();
+  // tfjs-backend-wasm 4.22 cannot differentiate conv2d w.r.t. its filters; give it an im2col kernel.
+  if (name === "wasm") ensureConv2dFilterGrad("wasm");
+  // The cpu backend prints a "install tfjs-node" banner on first use; BackendInfo.reason says it.
+  if (name === "cpu") quietCpuBanner();
+}
+
+/**
+ * Choose and initialise the tfjs backend.
+ *
+ * - "auto" (default): `@tensorflow/tfjs-node` (optional peer, native TensorFlow), then
+ *   `@tensorflow/tfjs-backend-wasm` (binaries loaded from the installed package, offline), then
+ *   `@tensorflow/tfjs-backend-cpu`. The first that initialises wins; `tried` lists the others' errors.
+ * - "tensorflow" | "wasm" | "cpu": that backend or a PlasticityError (field "backend") saying what
+ *   failed and how to fix it.
+ *
+ * A second call asking for the same thing returns the cached info at once.
+ */
+export function initBackend(opts: InitBackendOptions = {}): Promise<BackendInfo> {
+  const requested = opts.backend ?? "auto";
+  if (requested !== "auto" && !BACKEND_NAMES.includes(requested)) {
+    return Promise.reject(
+      new PlasticityError(
+        `backend: expected "auto", "tensorflow", "wasm" or "cpu", got ${JSON.stringify(requested)}`,
+        "backend",
+      ),
+    );
+  }
+  if (
+    current !== null &&
+    tf.getBackend() === current.name &&
+    (requested === current.requested || requested === current.name)
+  ) {
+    return Promise.resolve(current);
+  }
+  const key = `${requested}|${opts.wasmPaths ?? ""}`;
+  if (pending !== null && pendingKey === key) return pending;
+  const run = (async () => {
+    // Wait for a different request still in flight, so two calls never race on tf.setBackend.
+    if (pending !== null) await pending.catch(() => undefined);
+    return choose(requested, opts);
+  })();
+  pending = run;
+  pendingKey = key;
+  const clear = () => {
+    if (pending === run) pending = null;
+  };
+  run.then(clear, clear);
+  return run;
+}
+
+async function choose(requested: BackendRequest, opts: InitBackendOptions): Promise<BackendInfo> {
+  const order: readonly BackendName[] = requested === "auto" ? BACKEND_NAMES : [requested];
+  const tried: BackendAttempt[] = [];
+  for (const name of order) {
+    try {
+      await activate(name, opts);
+      tried.push({ name, ok: true });
+      const failed = tried.filter((t) => !t.ok);
+      const reason =
+        requested === "auto"
+          ? failed.length === 0
+            ? `auto: ${name} is the fastest available backend`
+            : `auto: ${failed.map((f) => `${f.name} unavailable (${f.error})`).join("; ")}; using ${name}`
+          : `${name} was requested explicitly`;
+      current = { name, requested, reason, tried };
+      return current;
+    } catch (e) {
+      tried.push({ name, ok: false, error: errorText(e) });
+    }
+  }
+  const last = tried[tried.length - 1]!;
+  throw new PlasticityError(
+    requested === "auto"
+      ? `backend: no tfjs backend could be initialised (${tried.map((t) => `${t.name}: ${t.error}`).join("; ")}); ${HOW_TO_FIX.cpu}`
+      : `backend "${last.name}" could not be initialised: ${last.error}. To fix: ${HOW_TO_FIX[last.name]}`,
+    "backend",
+  );
+}
