@@ -98,20 +98,35 @@ RULES = {
 # ---- timing: the same loop as tools/bench/src/harness.ts timeIt --------------------------------
 
 
-def time_it(fn, warmup, min_repeats, min_time_ms, max_repeats, between):
-    for _ in range(warmup):
+SLOW_REPEATS = 3
+
+
+def time_it(fn, warmup, min_repeats, min_time_ms, max_repeats, slow_call_ms, between):
+    """Warm-up calls, then timed calls until min_repeats calls and min_time_ms have passed (at most
+    max_repeats); a call slower than slow_call_ms ends the warm-up and caps the timed calls at
+    SLOW_REPEATS. Returns the timed calls in ms."""
+    done = 0
+    slow = False
+    while done < warmup and not slow:
+        t0 = time.perf_counter()
         fn()
+        slow = (time.perf_counter() - t0) * 1000.0 > slow_call_ms
+        done += 1
         between()
     samples = []
     spent = 0.0
-    while len(samples) < max_repeats and (len(samples) < min_repeats or spent < min_time_ms):
+    lo = min(min_repeats, SLOW_REPEATS) if slow else min_repeats
+    while len(samples) < (min(max_repeats, SLOW_REPEATS) if slow else max_repeats) and (
+        len(samples) < lo or spent < min_time_ms
+    ):
         t0 = time.perf_counter()
         fn()
         dt = (time.perf_counter() - t0) * 1000.0
         samples.append(dt)
         spent += dt
+        slow = slow or dt > slow_call_ms
         between()
-    return samples
+    return {"warmup": done, "samplesMs": samples}
 
 
 def blas_libraries():
@@ -189,11 +204,12 @@ def main():
     ap.add_argument("--n-out", type=int, default=1000)
     ap.add_argument("--rules", default="hebb,oja,sanger,krotov-hopfield,softhebb")
     ap.add_argument("--threads", default="1,all", help='comma list of thread counts; "all" = os.cpu_count()')
-    ap.add_argument("--matmul-size", type=int, default=1024)
+    ap.add_argument("--matmul-sizes", default="256,512,1024", help="square matmul sides; the peak is the best")
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--min-repeats", type=int, default=5)
     ap.add_argument("--min-time-ms", type=float, default=2000.0)
     ap.add_argument("--max-repeats", type=int, default=50)
+    ap.add_argument("--slow-call-ms", type=float, default=1000.0)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--params", default="{}", help="JSON {rule: {param: value}} overriding the defaults")
     ap.add_argument(
@@ -202,11 +218,14 @@ def main():
     )
     a = ap.parse_args()
 
-    for name in ("batch", "n_in", "n_out", "matmul_size", "min_repeats", "max_repeats"):
+    for name in ("batch", "n_in", "n_out", "min_repeats", "max_repeats"):
         if getattr(a, name) <= 0:
             ap.error(f"--{name.replace('_', '-')}: expected a positive integer, got {getattr(a, name)}")
-    if a.warmup < 0 or a.min_time_ms < 0 or a.max_repeats < a.min_repeats:
-        ap.error("--warmup, --min-time-ms: expected >= 0; --max-repeats: expected >= --min-repeats")
+    if a.warmup < 0 or a.min_time_ms < 0 or a.max_repeats < a.min_repeats or a.slow_call_ms <= 0:
+        ap.error("--warmup, --min-time-ms: expected >= 0; --max-repeats: expected >= --min-repeats; --slow-call-ms > 0")
+    sizes = [int(v) for v in a.matmul_sizes.split(",") if v.strip().isdigit() and int(v) > 0]
+    if len(sizes) != len([v for v in a.matmul_sizes.split(",") if v.strip()]):
+        ap.error(f"--matmul-sizes: expected comma-separated positive integers, got {a.matmul_sizes!r}")
     rules = [r for r in a.rules.split(",") if r]
     for r in rules:
         if r not in RULES:
@@ -223,17 +242,19 @@ def main():
         return
 
     torch.manual_seed(a.seed)
-    timing = (a.warmup, a.min_repeats, a.min_time_ms, a.max_repeats)
+    timing = (a.warmup, a.min_repeats, a.min_time_ms, a.max_repeats, a.slow_call_ms)
     x = torch.rand(a.batch, a.n_in)
     w0 = torch.randn(a.n_out, a.n_in) / math.sqrt(a.n_in)
-    n = a.matmul_size
-    ma, mb = torch.randn(n, n), torch.randn(n, n)
+    squares = {n: (torch.randn(n, n), torch.randn(n, n)) for n in sizes}
 
     results = []
     with torch.no_grad():
         for nt in threads:
             torch.set_num_threads(nt)
-            mm = time_it(lambda: torch.mm(ma, mb), *timing, lambda: None)
+            mm = [
+                {"size": n, **time_it(lambda ma=ma, mb=mb: torch.mm(ma, mb), *timing, lambda: None)}
+                for n, (ma, mb) in squares.items()
+            ]
             per_rule = []
             for r in rules:
                 fn, defaults = RULES[r]
@@ -244,9 +265,9 @@ def main():
                     u = x @ w.t()
                     w.add_(fn(x, u, u, w, params))
 
-                samples = time_it(step, *timing, lambda w=w: w.copy_(w0))
-                per_rule.append({"rule": r, "params": params, "samplesMs": samples})
-            results.append({"threads": nt, "matmul": {"size": n, "samplesMs": mm}, "rules": per_rule})
+                t = time_it(step, *timing, lambda w=w: w.copy_(w0))
+                per_rule.append({"rule": r, "params": params, **t})
+            results.append({"threads": nt, "matmul": mm, "rules": per_rule})
 
     out = {
         "ok": True,

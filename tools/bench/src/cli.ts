@@ -18,7 +18,10 @@ export const BENCHMARKS: readonly { readonly name: string; readonly description:
     description:
       "dense Hebbian step (784 → 1000, batch 100) per tfjs backend and rule, core's typed-array hebb, PyTorch side by side: samples/s, GFLOP/s, fraction of each engine's matmul peak, peak RSS",
   },
-  { name: "matmul", description: "each engine's matmul peak only (1024×1024 · 1024×1024)" },
+  {
+    name: "matmul",
+    description: "each engine's matmul peak only (best of n×n · n×n for n = 256, 512, 1024)",
+  },
   { name: "torch", description: "the PyTorch side of `rules` only (1 thread and all threads)" },
   {
     name: "workers",
@@ -42,7 +45,8 @@ options:
   --reference-rules <a,b> rules on core's typed-array reference (hebb; "none" to skip)
   --backends <a,b>        tfjs backends (${TFJS_BACKENDS.join(",")}; one that cannot start is skipped with its reason)
   --params <json>         rule hyper-parameters, e.g. '{"oja":{"lr":0.01}}' (defaults: the rule's own)
-  --matmul-size <n>       side of the square matmul for the peak (1024)
+  --matmul-sizes <a,b>    sides of the square matmuls; the peak is the best (256,512,1024)
+  --slow-call-ms <ms>     a call slower than this gets 1 warm-up and 3 timed calls (${DEFAULT_TIMING.slowCallMs})
   --warmup <n>            untimed calls first (${DEFAULT_TIMING.warmup})
   --repeats <n>           at least this many timed calls (${DEFAULT_TIMING.minRepeats})
   --min-time-ms <ms>      and at least this long (${DEFAULT_TIMING.minTimeMs})
@@ -67,7 +71,8 @@ const OPTIONS = {
   "reference-rules": { type: "string" },
   backends: { type: "string" },
   params: { type: "string" },
-  "matmul-size": { type: "string" },
+  "matmul-sizes": { type: "string" },
+  "slow-call-ms": { type: "string" },
   warmup: { type: "string" },
   repeats: { type: "string" },
   "min-time-ms": { type: "string" },
@@ -158,13 +163,23 @@ export function configFromFlags(v: Values): StepConfig {
     rules: list(v, "rules", DEFAULT_RULES),
     referenceRules: list(v, "reference-rules", ["hebb"]),
     params: paramsOf(v),
-    matmulSize: int(v, "matmul-size", 1024),
+    matmulSizes: list(v, "matmul-sizes", ["256", "512", "1024"]).map((n) => {
+      const k = Number(n);
+      if (!Number.isInteger(k) || k < 1) {
+        throw new PlasticityError(
+          `--matmul-sizes: expected positive integers, got ${JSON.stringify(n)}`,
+          "matmul-sizes",
+        );
+      }
+      return k;
+    }),
     seed: int(v, "seed", 1, Number.MIN_SAFE_INTEGER),
     timing: {
       warmup: int(v, "warmup", DEFAULT_TIMING.warmup, 0),
       minRepeats,
       minTimeMs: int(v, "min-time-ms", DEFAULT_TIMING.minTimeMs, 0),
       maxRepeats: int(v, "max-repeats", Math.max(DEFAULT_TIMING.maxRepeats, minRepeats)),
+      slowCallMs: int(v, "slow-call-ms", DEFAULT_TIMING.slowCallMs),
     },
   });
 }

@@ -10,6 +10,11 @@ export interface TimingOptions {
   readonly minTimeMs: number;
   /** ...but never more than this many times. */
   readonly maxRepeats: number;
+  /**
+   * A call slower than this (ms) is "slow": after the first warm-up call no more warm-up, and
+   * at most 3 timed calls (a 1024³ matmul on the plain-JS backend takes seconds).
+   */
+  readonly slowCallMs: number;
 }
 
 export const DEFAULT_TIMING: TimingOptions = Object.freeze({
@@ -17,7 +22,11 @@ export const DEFAULT_TIMING: TimingOptions = Object.freeze({
   minRepeats: 5,
   minTimeMs: 2000,
   maxRepeats: 50,
+  slowCallMs: 1000,
 });
+
+/** Timed calls of a slow operation (see `TimingOptions.slowCallMs`). */
+export const SLOW_REPEATS = 3;
 
 /** Wall-clock times of repeated calls of one operation, in milliseconds. */
 export interface Timing {
@@ -82,6 +91,12 @@ function checkTimingOptions(o: TimingOptions): void {
       "timing.maxRepeats",
     );
   }
+  if (!(o.slowCallMs > 0)) {
+    throw new PlasticityError(
+      `timing.slowCallMs: expected a positive number, got ${o.slowCallMs}`,
+      "timing.slowCallMs",
+    );
+  }
   if (!Number.isFinite(o.minTimeMs) || o.minTimeMs < 0) {
     throw new PlasticityError(
       `timing.minTimeMs: expected a non-negative number, got ${o.minTimeMs}`,
@@ -92,9 +107,10 @@ function checkTimingOptions(o: TimingOptions): void {
 
 /**
  * Time `fn`: `warmup` untimed calls, then timed calls until both `minRepeats` calls and
- * `minTimeMs` have passed (capped at `maxRepeats`). `fn` must not return before its work is
- * done (read a result back for asynchronous backends). `between` runs untimed after each call
- * (e.g. to reset weights so a rule cannot drift into denormals or overflow).
+ * `minTimeMs` have passed (capped at `maxRepeats`). A slow operation (first call slower than
+ * `slowCallMs`) gets one warm-up call and at most SLOW_REPEATS timed calls. `fn` must not return
+ * before its work is done (read a result back for asynchronous backends). `between` runs
+ * untimed after each call (e.g. to reset weights so a rule cannot drift into overflow).
  */
 export async function timeIt(
   fn: () => unknown,
@@ -102,24 +118,29 @@ export async function timeIt(
   between?: () => unknown,
 ): Promise<Timing> {
   checkTimingOptions(opts);
-  for (let i = 0; i < opts.warmup; i++) {
+  let warmup = 0;
+  let slow = false;
+  while (warmup < opts.warmup && !slow) {
+    const t0 = performance.now();
     await fn();
+    slow = performance.now() - t0 > opts.slowCallMs;
+    warmup++;
     if (between) await between();
   }
   const samples: number[] = [];
   let spent = 0;
-  while (
-    samples.length < opts.maxRepeats &&
-    (samples.length < opts.minRepeats || spent < opts.minTimeMs)
-  ) {
+  const minRepeats = slow ? Math.min(opts.minRepeats, SLOW_REPEATS) : opts.minRepeats;
+  const maxRepeats = () => (slow ? Math.min(opts.maxRepeats, SLOW_REPEATS) : opts.maxRepeats);
+  while (samples.length < maxRepeats() && (samples.length < minRepeats || spent < opts.minTimeMs)) {
     const t0 = performance.now();
     await fn();
     const dt = performance.now() - t0;
     samples.push(dt);
     spent += dt;
+    if (dt > opts.slowCallMs) slow = true;
     if (between) await between();
   }
-  return summarise(samples, opts.warmup);
+  return summarise(samples, warmup);
 }
 
 /** Peak resident set size of this process so far, in MiB (`process.resourceUsage().maxRSS` is KiB). */

@@ -18,13 +18,13 @@ export {
 } from "./engines/core.js";
 export {
   type BackendName,
-  KERNEL_PATH,
   makeTfjsStep,
   runTfjsEngine,
   TFJS_BACKENDS,
+  TFJS_PATH,
   type TfjsStep,
-  tfjsKernelStep,
   tfjsPeak,
+  tfjsStep,
 } from "./engines/tfjs.js";
 export {
   blasNote,

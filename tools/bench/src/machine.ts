@@ -1,4 +1,4 @@
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 
 /** Where a benchmark ran: printed with every result so numbers are never read out of context. */
 export interface MachineInfo {
@@ -8,6 +8,8 @@ export interface MachineInfo {
   readonly platform: string;
   readonly arch: string;
   readonly totalMemGiB: number;
+  /** 1-minute load average when the run started: above the core count, other work competed. */
+  readonly loadAvg1: number;
 }
 
 export function machineInfo(): MachineInfo {
@@ -19,9 +21,10 @@ export function machineInfo(): MachineInfo {
     platform: process.platform,
     arch: process.arch,
     totalMemGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    loadAvg1: Math.round(loadavg()[0] * 100) / 100,
   };
 }
 
 export function describeMachine(m: MachineInfo): string {
-  return `${m.cpus} × ${m.cpuModel}, ${m.totalMemGiB} GiB, Node ${m.node} (${m.platform}-${m.arch})`;
+  return `${m.cpus} × ${m.cpuModel}, ${m.totalMemGiB} GiB, Node ${m.node} (${m.platform}-${m.arch}), load average ${m.loadAvg1} at start`;
 }

@@ -1,5 +1,6 @@
 import type { FlopCount } from "./flops.js";
 import { fmt, fmtFlops, fmtPct, renderTable } from "./format.js";
+import { SLOW_REPEATS } from "./harness.js";
 import { describeMachine } from "./machine.js";
 import type { BenchReport } from "./types.js";
 
@@ -19,7 +20,7 @@ export function renderReport(r: BenchReport): string {
   );
   out.push(`${r.date}, ${describeMachine(r.machine)}`);
   out.push(
-    `timing: ${c.timing.warmup} warm-up calls, then ≥ ${c.timing.minRepeats} timed calls and ≥ ${c.timing.minTimeMs} ms; median and median absolute deviation (±MAD)`,
+    `timing: ${c.timing.warmup} warm-up calls, then ≥ ${c.timing.minRepeats} timed calls and ≥ ${c.timing.minTimeMs} ms (calls over ${c.timing.slowCallMs} ms: 1 warm-up, ${SLOW_REPEATS} timed); median ± median absolute deviation (MAD)`,
   );
   if (r.flops.length > 0) {
     out.push(
@@ -31,18 +32,30 @@ export function renderReport(r: BenchReport): string {
   const ok = r.engines.filter((e) => e.status === "ok");
   const peaks = ok.filter((e) => e.peak !== null);
   if (peaks.length > 0) {
-    out.push("", "matmul peak (each engine's own square product):");
+    const sizes = [...new Set(peaks.flatMap((e) => e.peak!.bySize.map((m) => m.size)))].sort(
+      (a, b) => a - b,
+    );
+    out.push(
+      "",
+      "matmul peak: GFLOP/s of each engine's own n×n · n×n product; the peak is the best size:",
+    );
     out.push(
       renderTable(
-        ["engine", "op", ">ms", ">±MAD", ">GFLOP/s", ">peak RSS"],
-        peaks.map((e) => [
-          e.engine,
-          e.peak!.op,
-          fmt(e.peak!.timing.medianMs),
-          fmtPct(e.peak!.timing.madPct / 100),
-          fmt(e.peak!.gflops),
-          rss(e.peakRssMiB),
-        ]),
+        ["engine", "op", ...sizes.map((n) => `>n=${n}`), ">peak GFLOP/s", ">±MAD", ">peak RSS"],
+        peaks.map((e) => {
+          const p = e.peak!;
+          return [
+            e.engine,
+            p.op,
+            ...sizes.map((n) => {
+              const m = p.bySize.find((b) => b.size === n);
+              return m ? fmt(m.gflops) : "-";
+            }),
+            fmt(p.gflops),
+            fmtPct(p.timing.madPct / 100),
+            rss(e.peakRssMiB),
+          ];
+        }),
       ),
     );
   }

@@ -13,20 +13,26 @@ export interface StepConfig {
   readonly referenceRules: readonly string[];
   /** Hyper-parameter overrides per rule; the rest are the rule's defaults. */
   readonly params: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  /** Side of the square matmul [n×n]·[n×n] whose GFLOP/s is the engine's peak. */
-  readonly matmulSize: number;
+  /** Sides n of the square matmuls [n×n]·[n×n]; the engine's peak is the best GFLOP/s of them. */
+  readonly matmulSizes: readonly number[];
   readonly seed: number;
   readonly timing: TimingOptions;
 }
 
-/** The peak an engine reaches on a plain square matrix product. */
-export interface PeakResult {
-  /** What was timed, e.g. "tf.matMul 1024×1024 · 1024×1024". */
-  readonly op: string;
+/** One square matrix product [n×n]·[n×n] (2·n³ FLOP). */
+export interface MatmulResult {
   readonly size: number;
   readonly flops: number;
   readonly timing: Timing;
   readonly gflops: number;
+}
+
+/** The peak an engine reaches on a plain square matrix product: the best of several sizes. */
+export interface PeakResult extends MatmulResult {
+  /** What was timed, e.g. "tf.matMul n×n · n×n". */
+  readonly op: string;
+  /** Every size timed (the peak is the one with the highest GFLOP/s). */
+  readonly bySize: readonly MatmulResult[];
 }
 
 /** One rule's dense step on one engine. */

@@ -1,7 +1,7 @@
 import { createRuleRegistry, PlasticityError, Rng, type Rule } from "@plasticity/core";
-import { denseStepFlops } from "./flops.js";
-import { rates, type Timing } from "./harness.js";
-import type { PeakResult, StepConfig, StepResult } from "./types.js";
+import { denseStepFlops, matmulFlops } from "./flops.js";
+import { rates, type Timing, timeIt } from "./harness.js";
+import type { MatmulResult, PeakResult, StepConfig, StepResult } from "./types.js";
 
 /** The inputs every engine starts from (same seed → same numbers). */
 export interface Workload {
@@ -57,18 +57,60 @@ export function stepResult(
   };
 }
 
-/** A peak result from the timing of one n×n·n×n product. */
-export function peakResult(op: string, n: number, timing: Timing): PeakResult {
-  const flops = 2 * n * n * n;
-  return { op, size: n, flops, timing, gflops: flops / (timing.medianMs / 1000) / 1e9 };
+/** The rate of one timed n×n · n×n product (2·n³ FLOP). */
+export function matmulResult(n: number, timing: Timing): MatmulResult {
+  const flops = matmulFlops(n, n, n);
+  return { size: n, flops, timing, gflops: flops / (timing.medianMs / 1000) / 1e9 };
+}
+
+/** The peak: the size with the highest GFLOP/s, with every size kept in `bySize`. */
+export function peakResult(op: string, bySize: readonly MatmulResult[]): PeakResult {
+  if (bySize.length === 0)
+    throw new PlasticityError("matmulSizes: expected at least one size", "matmulSizes");
+  const best = bySize.reduce((a, b) => (b.gflops > a.gflops ? b : a));
+  return { op, ...best, bySize: [...bySize] };
+}
+
+/** Time `makeOp(n, a, b)` for every size in `config.matmulSizes`; the best is the peak. */
+export async function measurePeak(
+  op: string,
+  config: StepConfig,
+  makeOp: (
+    n: number,
+    a: Float32Array,
+    b: Float32Array,
+  ) => { run: () => unknown; dispose?: () => void },
+): Promise<PeakResult> {
+  const results: MatmulResult[] = [];
+  for (const n of config.matmulSizes) {
+    const { a, b } = makeSquare(n, config.seed);
+    const o = makeOp(n, a, b);
+    try {
+      results.push(matmulResult(n, await timeIt(o.run, config.timing)));
+    } finally {
+      o.dispose?.();
+    }
+  }
+  return peakResult(op, results);
 }
 
 /** Validates a StepConfig, naming the field at fault. */
 export function checkStepConfig(c: StepConfig): StepConfig {
-  for (const k of ["batch", "nIn", "nOut", "matmulSize"] as const) {
+  for (const k of ["batch", "nIn", "nOut"] as const) {
     if (!Number.isInteger(c[k]) || c[k] <= 0) {
       throw new PlasticityError(`${k}: expected a positive integer, got ${String(c[k])}`, k);
     }
+  }
+  const sizes: unknown = c.matmulSizes;
+  if (
+    !Array.isArray(sizes) ||
+    sizes.length === 0 ||
+    sizes.some((n) => !Number.isInteger(n) || n <= 0)
+  ) {
+    throw new PlasticityError(
+      `matmulSizes: expected a non-empty list of positive integers, got ${JSON.stringify(sizes)}`,
+      "matmulSizes",
+    );
   }
   if (!Number.isInteger(c.seed))
     throw new PlasticityError(`seed: expected an integer, got ${c.seed}`, "seed");

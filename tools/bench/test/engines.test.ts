@@ -12,9 +12,9 @@ const tiny: StepConfig = {
   rules: ["hebb", "oja", "sanger", "krotov-hopfield", "softhebb"],
   referenceRules: ["hebb", "sanger"],
   params: { softhebb: { antiHebbian: true } },
-  matmulSize: 16,
+  matmulSizes: [8, 16],
   seed: 7,
-  timing: { warmup: 1, minRepeats: 2, minTimeMs: 0, maxRepeats: 2 },
+  timing: { warmup: 1, minRepeats: 2, minTimeMs: 0, maxRepeats: 2, slowCallMs: 1e9 },
 };
 
 /** W₀ + ΔW of the checked `rule.apply` on the benchmark's own x, W₀ (u = y = x W₀ᵀ). */
@@ -55,7 +55,11 @@ describe("core engine", () => {
   it("reports its matmul peak and the reference rules with consistent rates", async () => {
     const e = await runCoreEngine(tiny);
     expect(e.status).toBe("ok");
-    expect(e.peak?.flops).toBe(2 * 16 ** 3);
+    expect(e.peak?.bySize.map((m) => [m.size, m.flops])).toEqual([
+      [8, 2 * 8 ** 3],
+      [16, 2 * 16 ** 3],
+    ]);
+    expect(e.peak?.gflops).toBe(Math.max(...e.peak!.bySize.map((m) => m.gflops)));
     expect(e.steps.map((s) => s.rule)).toEqual(["hebb", "sanger"]);
     for (const s of e.steps) {
       expect(s.samplesPerSec).toBeCloseTo(tiny.batch / (s.timing.medianMs / 1000), 6);
@@ -89,7 +93,7 @@ describe("torch engine (Debian python3-torch at /usr/bin/python3)", () => {
     const [e] = engines;
     expect(e.status).toBe("ok");
     expect(e.steps.map((s) => s.rule)).toEqual(tiny.rules);
-    expect(e.peak?.size).toBe(16);
+    expect(e.peak?.bySize.map((m) => m.size)).toEqual([8, 16]);
     expect(e.steps.find((s) => s.rule === "softhebb")?.params).toMatchObject({
       antiHebbian: true,
       lr: 1e-2,

@@ -36,7 +36,7 @@ describe("timeIt", () => {
     const calls: string[] = [];
     const t = await timeIt(
       () => calls.push("fn"),
-      { warmup: 2, minRepeats: 3, minTimeMs: 0, maxRepeats: 10 },
+      { warmup: 2, minRepeats: 3, minTimeMs: 0, maxRepeats: 10, slowCallMs: 1e9 },
       () => calls.push("between"),
     );
     expect(t.repeats).toBe(3);
@@ -46,9 +46,34 @@ describe("timeIt", () => {
 
   it("keeps timing until minTimeMs has passed, capped at maxRepeats", async () => {
     let n = 0;
-    const t = await timeIt(() => n++, { warmup: 0, minRepeats: 1, minTimeMs: 1e9, maxRepeats: 7 });
+    const t = await timeIt(() => n++, {
+      warmup: 0,
+      minRepeats: 1,
+      minTimeMs: 1e9,
+      maxRepeats: 7,
+      slowCallMs: 1e9,
+    });
     expect(t.repeats).toBe(7);
     expect(n).toBe(7);
+  });
+
+  it("gives a slow operation one warm-up call and at most 3 timed calls", async () => {
+    let n = 0;
+    const busy = () => {
+      n++;
+      const t0 = performance.now();
+      while (performance.now() - t0 < 2);
+    };
+    const t = await timeIt(busy, {
+      warmup: 5,
+      minRepeats: 10,
+      minTimeMs: 0,
+      maxRepeats: 20,
+      slowCallMs: 1,
+    });
+    expect(t.warmup).toBe(1);
+    expect(t.repeats).toBe(3);
+    expect(n).toBe(4);
   });
 
   it("waits for asynchronous work", async () => {
@@ -58,17 +83,17 @@ describe("timeIt", () => {
         await new Promise((r) => setTimeout(r, 1));
         done++;
       },
-      { warmup: 1, minRepeats: 2, minTimeMs: 0, maxRepeats: 2 },
+      { warmup: 1, minRepeats: 2, minTimeMs: 0, maxRepeats: 2, slowCallMs: 1e9 },
     );
     expect(done).toBe(3);
   });
 
   it("names a bad option", async () => {
     await expect(
-      timeIt(() => 0, { warmup: 0, minRepeats: 0, minTimeMs: 0, maxRepeats: 1 }),
+      timeIt(() => 0, { warmup: 0, minRepeats: 0, minTimeMs: 0, maxRepeats: 1, slowCallMs: 1e9 }),
     ).rejects.toThrow(/timing\.minRepeats/);
     await expect(
-      timeIt(() => 0, { warmup: 0, minRepeats: 5, minTimeMs: 0, maxRepeats: 2 }),
+      timeIt(() => 0, { warmup: 0, minRepeats: 5, minTimeMs: 0, maxRepeats: 2, slowCallMs: 1e9 }),
     ).rejects.toThrow(/timing\.maxRepeats/);
   });
 });

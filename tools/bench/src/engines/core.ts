@@ -1,24 +1,16 @@
 import { matmulABt } from "@plasticity/core";
 import { peakRssMiB, timeIt } from "../harness.js";
 import type { EngineResult, PeakResult, StepConfig, StepResult } from "../types.js";
-import {
-  makeSquare,
-  makeWorkload,
-  peakResult,
-  ruleByName,
-  ruleParams,
-  stepResult,
-} from "../workload.js";
+import { makeWorkload, measurePeak, ruleByName, ruleParams, stepResult } from "../workload.js";
 
 export const CORE_PATH = "core matmulABt + rule.delta (typed arrays)";
 
-/** Peak of core's typed-array product: matmulABt on two n×n matrices (2·n³ FLOP). */
-export async function corePeak(config: StepConfig): Promise<PeakResult> {
-  const n = config.matmulSize;
-  const { a, b } = makeSquare(n, config.seed);
-  const out = new Float32Array(n * n);
-  const timing = await timeIt(() => matmulABt(a, b, n, n, n, out), config.timing);
-  return peakResult(`core matmulABt ${n}×${n} · (${n}×${n})ᵀ`, n, timing);
+/** Peak of core's typed-array product: matmulABt on two n×n matrices (2·n³ FLOP) per size. */
+export function corePeak(config: StepConfig): Promise<PeakResult> {
+  return measurePeak("core matmulABt n×n · (n×n)ᵀ", config, (n, a, b) => {
+    const out = new Float32Array(n * n);
+    return { run: () => matmulABt(a, b, n, n, n, out) };
+  });
 }
 
 /** A dense step with core's reference code, ready to call repeatedly. */

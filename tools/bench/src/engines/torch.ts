@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { PlasticityError } from "@plasticity/core";
 import { summarise } from "../harness.js";
 import type { EngineResult, StepConfig } from "../types.js";
-import { peakResult, ruleByName, ruleParams, stepResult } from "../workload.js";
+import { matmulResult, peakResult, ruleByName, ruleParams, stepResult } from "../workload.js";
 
 /** Debian's python3-torch lives under the system interpreter, not the `python3` on PATH. */
 export const DEFAULT_TORCH_PYTHON = "/usr/bin/python3";
@@ -17,6 +17,12 @@ export const TORCH_SCRIPT = fileURLToPath(new URL("../../python/hebbian_step.py"
 /** The interpreter to use: $PLASTICITY_TORCH_PYTHON, else /usr/bin/python3. */
 export function torchPython(): string {
   return process.env.PLASTICITY_TORCH_PYTHON || DEFAULT_TORCH_PYTHON;
+}
+
+/** What the script's time_it returns. */
+interface TimedCalls {
+  readonly warmup: number;
+  readonly samplesMs: readonly number[];
 }
 
 interface TorchRun {
@@ -31,8 +37,8 @@ interface TorchRun {
   readonly peakRssMiB: number;
   readonly results: readonly {
     readonly threads: number;
-    readonly matmul: { readonly size: number; readonly samplesMs: readonly number[] };
-    readonly rules: readonly { readonly rule: string; readonly samplesMs: readonly number[] }[];
+    readonly matmul: readonly (TimedCalls & { readonly size: number })[];
+    readonly rules: readonly (TimedCalls & { readonly rule: string })[];
   }[];
 }
 
@@ -82,7 +88,8 @@ export function runTorchEngines(
     TORCH_SCRIPT,
     ...["--batch", config.batch, "--n-in", config.nIn, "--n-out", config.nOut].map(String),
     ...["--rules", config.rules.join(","), "--threads", threads.join(",")],
-    ...["--matmul-size", config.matmulSize, "--seed", config.seed].map(String),
+    ...["--matmul-sizes", config.matmulSizes.join(","), "--seed", String(config.seed)],
+    ...["--slow-call-ms", String(t.slowCallMs)],
     ...["--warmup", t.warmup, "--min-repeats", t.minRepeats, "--min-time-ms", t.minTimeMs].map(
       String,
     ),
@@ -122,9 +129,8 @@ export function runTorchEngines(
   };
   return run.results.map((r) => {
     const peak = peakResult(
-      `torch.mm ${r.matmul.size}×${r.matmul.size} · ${r.matmul.size}×${r.matmul.size}`,
-      r.matmul.size,
-      summarise(r.matmul.samplesMs, t.warmup),
+      "torch.mm n×n · n×n",
+      r.matmul.map((m) => matmulResult(m.size, summarise(m.samplesMs, m.warmup))),
     );
     const steps = r.rules.map((s) =>
       stepResult(
@@ -132,7 +138,7 @@ export function runTorchEngines(
         s.rule,
         params[s.rule],
         "torch (CPU, no_grad)",
-        summarise(s.samplesMs, t.warmup),
+        summarise(s.samplesMs, s.warmup),
         peak,
       ),
     );
