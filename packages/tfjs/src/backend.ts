@@ -61,11 +61,15 @@ const HOW_TO_FIX: Record<BackendName, string> = {
   cpu: "reinstall @tensorflow/tfjs-backend-cpu@4.22.0",
 };
 
+/** The first line of an error's message (and of its causes), without a trailing period. */
 function errorText(e: unknown): string {
-  if (e instanceof Error) return e.message.split("\n")[0] ?? String(e);
-  if (typeof e === "object" && e !== null && "message" in e)
-    return String((e as { message: unknown }).message);
-  return String(e);
+  const msg =
+    typeof e === "object" && e !== null && "message" in e
+      ? String((e as { message: unknown }).message)
+      : String(e);
+  const first = (msg.split("\n")[0] ?? msg).replace(/\.+$/, "");
+  const cause = (e as { cause?: unknown } | null)?.cause;
+  return cause === undefined || cause === null ? first : `${first} (cause: ${errorText(cause)})`;
 }
 
 function isNode(): boolean {
@@ -93,7 +97,13 @@ async function prepare(name: BackendName, opts: InitBackendOptions): Promise<voi
         await import(/* @vite-ignore */ TFJS_NODE);
       } catch (e) {
         const msg = errorText(e);
-        const missing = /Cannot find (package|module)|ERR_MODULE_NOT_FOUND/.test(msg);
+        const code = (e as { code?: unknown } | null)?.code;
+        const missing =
+          code === "ERR_MODULE_NOT_FOUND" ||
+          code === "MODULE_NOT_FOUND" ||
+          /Cannot find (package|module)|Could not resolve|Failed to resolve|Failed to load url/.test(
+            msg,
+          );
         throw new Error(
           missing
             ? `@tensorflow/tfjs-node was not found (${msg})`

@@ -58,3 +58,8 @@ export function naivePatches(
 }
 
 export { Rng };
+
+/** ∂f/∂w via tf.grad, typed for a specific tensor rank. */
+export function gradOf<T extends tf.Tensor>(f: (w: T) => tf.Tensor, w: T): T {
+  return tf.grad((v) => f(v as T))(w) as T;
+}

@@ -113,7 +113,7 @@ export class HebbianConv2d {
       this.maskArr ? transposeMat(this.maskArr, this.patchSize, this.outChannels) : undefined,
     );
     const w0 = transposeMat(rows, this.outChannels, this.patchSize);
-    this.filters = tf.variable(tf.tensor4d(w0, [...shape]), false);
+    this.filters = tf.tidy(() => tf.variable(tf.tensor4d(w0, [...shape]), false));
     this.maskT = this.maskArr ? tf.keep(tf.tensor4d(this.maskArr, [...shape])) : null;
     this.checkInputs = opts.checkInputs ?? true;
   }

@@ -103,7 +103,7 @@ export class HebbianDense {
       opts.initScale,
       this.maskArr ?? undefined,
     );
-    this.w = tf.variable(tf.tensor2d(w0, [this.nOut, this.nIn]), false);
+    this.w = tf.tidy(() => tf.variable(tf.tensor2d(w0, [this.nOut, this.nIn]), false));
     this.maskT = this.maskArr ? tf.keep(tf.tensor2d(this.maskArr, [this.nOut, this.nIn])) : null;
     this.checkInputs = opts.checkInputs ?? true;
   }

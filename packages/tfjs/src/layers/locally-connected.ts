@@ -111,7 +111,7 @@ export class LocallyConnected2d {
       opts.initScale ?? 1 / Math.sqrt(fanIn),
       full ?? undefined,
     );
-    this.w = tf.variable(tf.tensor3d(w0, [p, c, k]), false);
+    this.w = tf.tidy(() => tf.variable(tf.tensor3d(w0, [p, c, k]), false));
     this.maskT = full ? tf.keep(tf.tensor3d(full, [p, c, k])) : null;
   }
 

@@ -1,7 +1,13 @@
 import { PlasticityError, type Rule, type RuleState } from "@plasticity/core";
 import * as tf from "@tensorflow/tfjs-core";
 import { toFloat32Sync } from "../convert.js";
-import { type RuleKernelInputs, runRuleKernel, type TensorRuleState } from "../kernel-registry.js";
+import {
+  getRuleKernel,
+  kernelRuleNames,
+  type RuleKernelInputs,
+  runRuleKernel,
+  type TensorRuleState,
+} from "../kernel-registry.js";
 
 /**
  * A rule bound to one weight matrix: parsed params, the rule state as tensors, and the step
@@ -28,6 +34,10 @@ export class RuleBinding {
         `rule: "${rule.name}" learns a square (lateral) matrix and needs nIn === nOut, got nIn ${nIn}, nOut ${nOut}`,
         "rule",
       );
+    }
+    if (!kernelRuleNames().includes(rule.name)) {
+      // fail at construction, not at the first learn(); the error lists the known kernels
+      getRuleKernel(rule.name);
     }
     this.params = rule.parseParams(rawParams) as Record<string, unknown>;
     this.state = toTensors(rule.initState({ nIn, nOut }, this.params));
