@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { builtinRules, type Rule } from "@plasticity/core";
 import { assertRuleConformance } from "@plasticity/core/testing";
 import { describe, expect, it } from "vitest";
@@ -27,7 +28,11 @@ const SQUARE_SHAPES = [
 it("every built-in core rule has a kernel, in a file named after it", () => {
   const names = builtinRules.map((r) => r.name);
   expect(names.length).toBeGreaterThanOrEqual(12);
-  for (const n of names) expect(kernelRuleNames()).toContain(n);
+  const files = readdirSync(new URL("../src/kernels/", import.meta.url));
+  for (const n of names) {
+    expect(kernelRuleNames()).toContain(n);
+    expect(files).toContain(`${n}.ts`);
+  }
 });
 
 describe.each(BACKENDS)("kernels ≡ core reference on %s", (backend) => {
