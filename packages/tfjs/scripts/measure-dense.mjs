@@ -2,7 +2,7 @@
 // hebb rule, 784 → 1000, batch 100, on each backend. Run after `pnpm --filter @plasticity/tfjs build`:
 //   node packages/tfjs/scripts/measure-dense.mjs [backend ...]
 import { hebb, Rng } from "@plasticity/core";
-import { HebbianDense, getBackendInfo, initBackend, tf } from "../dist/index.js";
+import { getBackendInfo, HebbianDense, initBackend, tf } from "../dist/index.js";
 
 const backends = process.argv.slice(2).length ? process.argv.slice(2) : ["auto", "wasm", "cpu"];
 const [nIn, nOut, batch] = [784, 1000, 100];
@@ -28,7 +28,7 @@ for (const backend of backends) {
   const med = times[Math.floor(times.length / 2)];
   console.log(
     `${backend.padEnd(5)} → ${info.name.padEnd(5)}: median ${med.toFixed(1)} ms/step, min ${times[0].toFixed(1)} ms ` +
-      `(${times.length} steps; ${(4 * batch * nIn * nOut / med / 1e6).toFixed(1)} GFLOP/s for the 2 matmuls)`,
+      `(${times.length} steps; ${((4 * batch * nIn * nOut) / med / 1e6).toFixed(1)} GFLOP/s for the 2 matmuls)`,
   );
   xt.dispose();
   layer.dispose();
