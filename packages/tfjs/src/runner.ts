@@ -1,4 +1,4 @@
-import { checkRuleInput, PlasticityError, type RuleInput, type RuleState } from "@plasticity/core";
+import { checkRuleInput, PlasticityError, type Rule, type RuleInput, type RuleState } from "@plasticity/core";
 import * as tf from "@tensorflow/tfjs-core";
 import { toFloat32 } from "./convert.js";
 import { getRuleKernel, runRuleKernel, type TensorRuleState } from "./kernel-registry.js";
@@ -39,18 +39,22 @@ export async function stateFromTensors(state: TensorRuleState): Promise<RuleStat
 }
 
 /**
- * Adapt the registered kernel of `ruleName` (on the active backend) to the conformance kit's
+ * Adapt the registered kernel of a rule (on the active backend) to the conformance kit's
  * `RuleKernelRunner`: typed arrays in, tensors through the kernel, typed arrays out. Validates
  * the input like `rule.apply` (shapes, finiteness; errors name the argument) and frees every
- * tensor it makes.
+ * tensor it makes. Given a rule name, `params` must already be parsed (the kit does that); given
+ * the rule itself, raw params are parsed with `rule.parseParams` (defaults filled in).
  *
  * @example
  * await assertRuleConformance(myRule, { kernel: kernelRunner("my-rule") });
  */
-export function kernelRunner(ruleName: string): RuleKernelRunner {
+export function kernelRunner(rule: string | Rule): RuleKernelRunner {
+  const ruleName = typeof rule === "string" ? rule : rule?.name;
   getRuleKernel(ruleName); // fail now, naming the rule, rather than at the first call
-  return async (input, params, state) => {
+  const parse = typeof rule === "string" ? (p: object) => p : (p: object) => rule.parseParams(p) as object;
+  return async (input, rawParams, state) => {
     checkRuleInput(input);
+    const params = parse(rawParams);
     const { batch, nIn, nOut } = input;
     const inputs = {
       pre: tf.tensor2d(input.pre, [batch, nIn], "float32"),

@@ -150,5 +150,10 @@ describe.each(BACKENDS)("rule-kernel registry on %s", (backend) => {
     await expect(run({ ...input, w }, { lr: 1 }, {})).rejects.toMatchObject({ field: "w" });
     const out = await run(input, { lr: 1 }, {});
     expect(out.dw).toEqual(new Float32Array(6));
+    // given the rule itself, raw params get their defaults (lr = 1e-3 for hebb)
+    const withRule = kernelRunner(hebb);
+    const one = { ...input, pre: new Float32Array(6).fill(1), post: new Float32Array(4).fill(1) };
+    const dw = (await withRule(one, {}, {})).dw;
+    expect(Array.from(dw, (v) => Number(v.toPrecision(6)))).toEqual(new Array(6).fill(1e-3));
   });
 });
