@@ -1,4 +1,10 @@
-import { checkRuleInput, PlasticityError, type Rule, type RuleInput, type RuleState } from "@plasticity/core";
+import {
+  checkRuleInput,
+  PlasticityError,
+  type Rule,
+  type RuleInput,
+  type RuleState,
+} from "@plasticity/core";
 import * as tf from "@tensorflow/tfjs-core";
 import { toFloat32 } from "./convert.js";
 import { getRuleKernel, runRuleKernel, type TensorRuleState } from "./kernel-registry.js";
@@ -51,7 +57,8 @@ export async function stateFromTensors(state: TensorRuleState): Promise<RuleStat
 export function kernelRunner(rule: string | Rule): RuleKernelRunner {
   const ruleName = typeof rule === "string" ? rule : rule?.name;
   getRuleKernel(ruleName); // fail now, naming the rule, rather than at the first call
-  const parse = typeof rule === "string" ? (p: object) => p : (p: object) => rule.parseParams(p) as object;
+  const parse =
+    typeof rule === "string" ? (p: object) => p : (p: object) => rule.parseParams(p) as object;
   return async (input, rawParams, state) => {
     checkRuleInput(input);
     const params = parse(rawParams);
