@@ -29,31 +29,51 @@ export interface ZcaModel {
 }
 
 /** Rows processed together; C and W are streamed once per block, not once per row. */
-const BLOCK = 32;
+const BLOCK = 64;
 
 /**
  * Covariance C = (1/n) Σ_i (x_i − μ)(x_i − μ)ᵀ of the rows of x [n×d], in float64, accumulated
- * block by block (C += X_bᵀ X_b) so the d×d matrix is read once per block of rows.
+ * block by block (C += X_bᵀ X_b, four dot products at a time) so the d×d matrix is read once per
+ * block of rows.
  */
-export function covariance(
-  x: Float32Array,
-  n: number,
-  d: number,
-  mean: Float64Array,
-): Float64Array {
+export function covariance(x: Float32Array, n: number, d: number, mean: Float64Array): Float64Array {
   const C = new Float64Array(d * d);
-  const xt = new Float64Array(d * BLOCK); // block transposed: xt[a·B + k] = x_k[a] − μ_a
-  for (let start = 0; start < n; start += BLOCK) {
-    const B = Math.min(BLOCK, n - start);
-    for (let k = 0; k < B; k++) {
+  const B = BLOCK;
+  const xt = new Float64Array(d * B); // block transposed: xt[a·B + k] = x_k[a] − μ_a (0 past the end)
+  for (let start = 0; start < n; start += B) {
+    const m = Math.min(B, n - start);
+    if (m < B) xt.fill(0);
+    for (let k = 0; k < m; k++) {
       const o = (start + k) * d;
-      for (let a = 0; a < d; a++) xt[a * BLOCK + k] = x[o + a] - mean[a];
+      for (let a = 0; a < d; a++) xt[a * B + k] = x[o + a] - mean[a];
     }
     for (let a = 0; a < d; a++) {
-      const ao = a * BLOCK;
+      const ao = a * B;
       const row = a * d;
-      for (let b = a; b < d; b++) {
-        const bo = b * BLOCK;
+      let b = a;
+      for (; b + 3 < d; b += 4) {
+        const b0 = b * B;
+        const b1 = b0 + B;
+        const b2 = b1 + B;
+        const b3 = b2 + B;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let k = 0; k < B; k++) {
+          const v = xt[ao + k];
+          s0 += v * xt[b0 + k];
+          s1 += v * xt[b1 + k];
+          s2 += v * xt[b2 + k];
+          s3 += v * xt[b3 + k];
+        }
+        C[row + b] += s0;
+        C[row + b + 1] += s1;
+        C[row + b + 2] += s2;
+        C[row + b + 3] += s3;
+      }
+      for (; b < d; b++) {
+        const bo = b * B;
         let s = 0;
         for (let k = 0; k < B; k++) s += xt[ao + k] * xt[bo + k];
         C[row + b] += s;
@@ -135,54 +155,102 @@ function zcaFit(x: Float32Array, n: number, d: number, opts: ZcaOptions = {}): Z
     }
     scale[k] = 1 / Math.sqrt(v);
   }
-  // W = E diag(scale) Eᵀ, symmetric: fill the upper triangle and mirror.
+  // W = E diag(scale) Eᵀ, symmetric: fill the upper triangle (four dot products at a time) and mirror.
   const W = new Float32Array(d * d);
   const row = new Float64Array(d);
+  const put = (a: number, b: number, v: number) => {
+    W[a * d + b] = v;
+    W[b * d + a] = v;
+  };
   for (let a = 0; a < d; a++) {
     for (let k = 0; k < d; k++) row[k] = vectors[a * d + k] * scale[k];
-    for (let b = a; b < d; b++) {
+    let b = a;
+    for (; b + 3 < d; b += 4) {
+      const b0 = b * d;
+      const b1 = b0 + d;
+      const b2 = b1 + d;
+      const b3 = b2 + d;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < d; k++) {
+        const v = row[k];
+        s0 += v * vectors[b0 + k];
+        s1 += v * vectors[b1 + k];
+        s2 += v * vectors[b2 + k];
+        s3 += v * vectors[b3 + k];
+      }
+      put(a, b, s0);
+      put(a, b + 1, s1);
+      put(a, b + 2, s2);
+      put(a, b + 3, s3);
+    }
+    for (; b < d; b++) {
       let s = 0;
       const bo = b * d;
       for (let k = 0; k < d; k++) s += row[k] * vectors[bo + k];
-      W[a * d + b] = s;
-      W[b * d + a] = s;
+      put(a, b, s);
     }
   }
   return { d, epsilon, mean: Float32Array.from(mean), W, eigenvalues: values, n };
 }
 
-/** Whitens the rows of x [n×d]: out_i = W (x_i − μ). Processes rows in blocks so W is read once per block. */
+/**
+ * Whitens the rows of x [n×d]: out_i = W (x_i − μ). Rows are processed in blocks, each row of W
+ * read once per block and dotted with four centred rows at a time. For large n·d² (CIFAR whole
+ * images), apply `model.W` with a tensor library's matmul instead: out = (x − μ) W (W is symmetric).
+ */
 function zcaApply(model: ZcaModel, x: Float32Array, n: number, out?: Float32Array): Float32Array {
   const d = model.d;
   checkInt("n", n, 0);
   if (!(x instanceof Float32Array) || x.length < n * d) {
-    throw new PlasticityError(
-      `x: expected a Float32Array of at least n·d = ${n * d} values [n×${d}]`,
-      "x",
-    );
+    throw new PlasticityError(`x: expected a Float32Array of at least n·d = ${n * d} values [n×${d}]`, "x");
   }
   const o = out ?? new Float32Array(n * d);
   if (o.length < n * d) throw new PlasticityError(`out: expected at least ${n * d} values`, "out");
   const { W, mean } = model;
   const r = new Float64Array(BLOCK * d);
-  const acc = new Float64Array(BLOCK * d);
+  const w = new Float64Array(d);
   for (let start = 0; start < n; start += BLOCK) {
     const B = Math.min(BLOCK, n - start);
     for (let k = 0; k < B; k++) {
       const xo = (start + k) * d;
       for (let a = 0; a < d; a++) r[k * d + a] = x[xo + a] - mean[a];
     }
-    acc.fill(0, 0, B * d);
-    for (let a = 0; a < d; a++) {
-      const wo = a * d;
-      for (let k = 0; k < B; k++) {
-        const ra = r[k * d + a];
-        if (ra === 0) continue;
-        const ko = k * d;
-        for (let b = 0; b < d; b++) acc[ko + b] += ra * W[wo + b];
+    for (let b = 0; b < d; b++) {
+      const wo = b * d;
+      for (let a = 0; a < d; a++) w[a] = W[wo + a];
+      let k = 0;
+      for (; k + 3 < B; k += 4) {
+        const r0 = k * d;
+        const r1 = r0 + d;
+        const r2 = r1 + d;
+        const r3 = r2 + d;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let a = 0; a < d; a++) {
+          const v = w[a];
+          s0 += v * r[r0 + a];
+          s1 += v * r[r1 + a];
+          s2 += v * r[r2 + a];
+          s3 += v * r[r3 + a];
+        }
+        const oo = (start + k) * d + b;
+        o[oo] = s0;
+        o[oo + d] = s1;
+        o[oo + 2 * d] = s2;
+        o[oo + 3 * d] = s3;
+      }
+      for (; k < B; k++) {
+        const r0 = k * d;
+        let s = 0;
+        for (let a = 0; a < d; a++) s += w[a] * r[r0 + a];
+        o[(start + k) * d + b] = s;
       }
     }
-    for (let k = 0; k < B * d; k++) o[start * d + k] = acc[k];
   }
   return o;
 }
