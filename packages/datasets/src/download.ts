@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { basename, dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { tempPathFor, writeFileAtomic } from "./cache.js";
 import { ChecksumError, DownloadError, errorMessage } from "./errors.js";
@@ -44,6 +44,7 @@ export async function downloadVerified(opts: DownloadOptions): Promise<DownloadR
   const maxBytes = opts.maxBytes ?? GiB;
   const attempts: { url: string; error: string }[] = [];
   mkdirSync(dirname(opts.dest), { recursive: true });
+  removeStaleTemps(opts.dest);
   for (const url of opts.urls) {
     const tmp = tempPathFor(opts.dest);
     try {
@@ -81,6 +82,22 @@ export async function downloadVerified(opts: DownloadOptions): Promise<DownloadR
   }
   if (attempts.length === 0) attempts.push({ url: "(none)", error: "no URL to download from" });
   throw new DownloadError(file, attempts);
+}
+
+/** Temp files of `dest` left by a crashed process more than a day ago (fresh ones may be another download's). */
+function removeStaleTemps(dest: string): void {
+  const dir = dirname(dest);
+  const prefix = `.${basename(dest)}.`;
+  const dayAgo = Date.now() - 86_400_000;
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix) || !name.endsWith(".part")) continue;
+    const p = join(dir, name);
+    try {
+      if (statSync(p).mtimeMs < dayAgo) rmSync(p, { force: true });
+    } catch {
+      // removed meanwhile
+    }
+  }
 }
 
 function checkDigest(url: string, data: Uint8Array, opts: DownloadOptions): void {

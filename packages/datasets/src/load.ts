@@ -361,6 +361,25 @@ function locateFiles(
       }
       const archive = join(c.dir, spec.archive.name);
       if (isFile(archive)) {
+        // extracted into the cache by an earlier load: use those files
+        const extracted = join(cache, spec.archive.folder);
+        const done = cifarFilesOf(spec, split).map((name) => join(extracted, name));
+        if (c.kind !== "cache" && done.every(isFile)) {
+          tried.push(
+            `${c.description}: found ${spec.archive.name}, already extracted into ${extracted}`,
+          );
+          return {
+            found: true,
+            tried,
+            files: new Map(cifarFilesOf(spec, split).map((name, i) => [name, done[i]])),
+            source: {
+              kind: "cache",
+              description: `cache ${cache} (extracted from ${archive})`,
+              dir: cache,
+              files: done,
+            },
+          };
+        }
         tried.push(`${c.description}: found ${spec.archive.name}`);
         return {
           found: true,

@@ -36,7 +36,12 @@ const BLOCK = 64;
  * block by block (C += X_bᵀ X_b, four dot products at a time) so the d×d matrix is read once per
  * block of rows.
  */
-export function covariance(x: Float32Array, n: number, d: number, mean: Float64Array): Float64Array {
+export function covariance(
+  x: Float32Array,
+  n: number,
+  d: number,
+  mean: Float64Array,
+): Float64Array {
   const C = new Float64Array(d * d);
   const B = BLOCK;
   const xt = new Float64Array(d * B); // block transposed: xt[a·B + k] = x_k[a] − μ_a (0 past the end)
@@ -205,7 +210,10 @@ function zcaApply(model: ZcaModel, x: Float32Array, n: number, out?: Float32Arra
   const d = model.d;
   checkInt("n", n, 0);
   if (!(x instanceof Float32Array) || x.length < n * d) {
-    throw new PlasticityError(`x: expected a Float32Array of at least n·d = ${n * d} values [n×${d}]`, "x");
+    throw new PlasticityError(
+      `x: expected a Float32Array of at least n·d = ${n * d} values [n×${d}]`,
+      "x",
+    );
   }
   const o = out ?? new Float32Array(n * d);
   if (o.length < n * d) throw new PlasticityError(`out: expected at least ${n * d} values`, "out");

@@ -99,6 +99,18 @@ describe("CIFAR tarballs", () => {
         .sort(),
     );
 
+    // with the archive still in dir, the next load uses the files extracted earlier
+    const reload = await loadDataset("cifar10", {
+      dir: src,
+      cacheDir: cache,
+      verify: false,
+      download: false,
+    });
+    expect(reload.source).toBe(
+      `cache ${join(cache, "cifar10")} (extracted from ${join(src, "cifar-10-binary.tar.gz")})`,
+    );
+    expect(reload.x).toEqual(train.x);
+
     // the second load reads the extracted files from the cache, even without the archive
     const test = await loadDataset("cifar10", {
       split: "test",

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -83,6 +83,22 @@ describe("downloadVerified", () => {
     expect(seen.at(-1)).toMatchObject({ phase: "done", receivedBytes: gz.length });
     const last = seen.filter((p) => p.phase === "progress").at(-1);
     expect(last?.receivedBytes).toBe(gz.length);
+  });
+
+  it("removes temp files a crashed download left more than a day ago, not fresh ones", async () => {
+    const cache = tempDir();
+    const stale = join(cache, ".labels.123.abcdef.part");
+    const fresh = join(cache, ".labels.456.abcdef.part");
+    writeFileSync(stale, "half");
+    writeFileSync(fresh, "half");
+    const old = new Date(Date.now() - 2 * 86_400_000);
+    utimesSync(stale, old, old);
+    await downloadVerified({
+      urls: [`${base}/good/labels.gz`],
+      dest: join(cache, "labels"),
+      gunzip: true,
+    });
+    expect(listFiles(cache)).toEqual([".labels.456.abcdef.part", "labels"]);
   });
 
   it("leaves nothing on a checksum mismatch and goes on to the next mirror", async () => {
