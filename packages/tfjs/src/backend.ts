@@ -88,7 +88,13 @@ async function nodeWasmDir(): Promise<string> {
 
 // A specifier in a variable keeps bundlers and tsc from requiring the optional peer at build time.
 const TFJS_NODE = "@tensorflow/tfjs-node";
-let wasmPathsSet: string | null = null;
+let wasmPathsSet = false;
+
+/** True when tfjs has already created (initialised) the backend `name`; starts nothing. */
+function isInitialised(name: string): boolean {
+  const registry = (tf.engine() as unknown as { registry?: Record<string, unknown> }).registry;
+  return registry !== undefined && name in registry;
+}
 
 async function prepare(name: BackendName, opts: InitBackendOptions): Promise<void> {
   if (name === "tensorflow") {
@@ -126,12 +132,12 @@ async function prepare(name: BackendName, opts: InitBackendOptions): Promise<voi
         "@tensorflow/tfjs-backend-wasm registered its backend with another copy of @tensorflow/tfjs-core",
       );
     }
-    if (tf.findBackend("wasm") == null) {
+    // Set the paths before anything initialises the backend (tf.findBackend would start it).
+    // Once set, the binaries are loaded at most once, so later calls leave them alone.
+    if (!wasmPathsSet && !isInitialised("wasm")) {
       const prefix = opts.wasmPaths ?? (isNode() ? await nodeWasmDir() : null);
-      if (prefix !== null && prefix !== wasmPathsSet) {
-        wasm.setWasmPaths(prefix);
-        wasmPathsSet = prefix;
-      }
+      if (prefix !== null) wasm.setWasmPaths(prefix);
+      wasmPathsSet = true;
     }
   }
 }
@@ -146,9 +152,9 @@ async function activate(name: BackendName, opts: InitBackendOptions): Promise<vo
   await prepare(name, opts);
   // tf.setBackend logs and resolves false when the factory throws; keep its error quiet and ours clear.
   const warn = console.warn;
-  let logged = "";
+  const logged: string[] = [];
   console.warn = (...args: unknown[]) => {
-    logged += args.map(errorText).join(" ");
+    logged.push(args.map(errorText).join(" "));
   };
   let ok: boolean;
   try {
@@ -157,7 +163,9 @@ async function activate(name: BackendName, opts: InitBackendOptions): Promise<vo
     console.warn = warn;
   }
   if (!ok || tf.getBackend() !== name) {
-    throw new Error(`tf.setBackend("${name}") failed${logged ? `: ${logged}` : ""}`);
+    throw new Error(
+      `tf.setBackend("${name}") failed${logged.length ? `: ${logged.join("; ")}` : ""}`,
+    );
   }
   await tf.ready();
   // tfjs-backend-wasm 4.22 cannot differentiate conv2d w.r.t. its filters; give it an im2col kernel.
