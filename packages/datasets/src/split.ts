@@ -37,6 +37,12 @@ export function take<T extends LabeledSet>(ds: T, count: number): T {
   return { ...ds, x: ds.x.subarray(0, count * d), y: ds.y.subarray(0, count), shape };
 }
 
+/** The examples of `ds` in a seeded random order (a copy; same seed → same order). */
+export function shuffleDataset<T extends LabeledSet>(ds: T, opts: RandomOptions): T {
+  const [n] = checkImageSet(ds, "ds");
+  return subset(ds, resolveRng(opts, "shuffleDataset").permutation(n));
+}
+
 export interface TrainValOptions extends RandomOptions {
   /** Fraction of examples put in the validation set, in (0, 1). */
   valFraction?: number;

@@ -3,6 +3,7 @@ import {
   type Batch,
   batches,
   type LabeledSet,
+  shuffleDataset,
   subset,
   take,
   trainValIndices,
@@ -108,6 +109,15 @@ describe("splits and subsets", () => {
       /valSize: expected an integer in \[1, 5\]/,
     );
     expect(() => trainValIndices(6, { valSize: 2 })).toThrow(/seed/);
+  });
+
+  it("shuffleDataset permutes rows with their labels, seeded", () => {
+    const ds = ids(30);
+    const a = shuffleDataset(ds, { seed: 5 });
+    expect([...a.y].sort((p, q) => p - q)).toEqual([...ds.y]);
+    expect([...a.y]).not.toEqual([...ds.y]);
+    for (let k = 0; k < 30; k++) expect(a.x[2 * k]).toBe(a.y[k]);
+    expect(shuffleDataset(ds, { seed: 5 }).y).toEqual(a.y);
   });
 
   it("subset gathers rows; take views the first ones", () => {
