@@ -45,6 +45,7 @@ export {
   unregisterRuleKernel,
 } from "./kernel-registry.js";
 export { builtinKernels } from "./kernels/index.js";
+export * as kernelOps from "./kernels/ops.js";
 export { conv2dFilterGrad, ensureConv2dFilterGrad } from "./layers/conv-grad.js";
 export {
   HebbianConv2d,
