@@ -188,7 +188,7 @@ export function renderWorkers(r: WorkersReport): string {
   const c = r.config;
   return [
     `workers: ${r.backend} dense ${r.rule} step in N worker_threads at once, batch ${c.batch}, ${c.nIn} → ${c.nOut}, ${r.durationMs} ms per run`,
-    `${r.date}, ${describeMachine(r.machine)}`,
+    `${r.date}, ${describeMachine(r.machine)}, ${r.loadAvg1AtEnd} at the end`,
     "",
     renderTable(
       [

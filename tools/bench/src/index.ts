@@ -37,7 +37,7 @@ export * from "./flops.js";
 export * from "./format.js";
 export * from "./harness.js";
 export * from "./machine.js";
-export { describeFlops, renderReport } from "./report.js";
+export { describeEngine, describeFlops, renderReport } from "./report.js";
 export {
   flopTable,
   type LocalEngine,

@@ -12,6 +12,11 @@ export interface MachineInfo {
   readonly loadAvg1: number;
 }
 
+/** The 1-minute load average, 2 decimals (0 on Windows). */
+export function loadAvg1(): number {
+  return Math.round(loadavg()[0] * 100) / 100;
+}
+
 export function machineInfo(): MachineInfo {
   const c = cpus();
   return {
@@ -21,10 +26,10 @@ export function machineInfo(): MachineInfo {
     platform: process.platform,
     arch: process.arch,
     totalMemGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    loadAvg1: Math.round(loadavg()[0] * 100) / 100,
+    loadAvg1: loadAvg1(),
   };
 }
 
 export function describeMachine(m: MachineInfo): string {
-  return `${m.cpus} × ${m.cpuModel}, ${m.totalMemGiB} GiB, Node ${m.node} (${m.platform}-${m.arch}), load average ${m.loadAvg1} at start`;
+  return `${m.cpus} × ${m.cpuModel}, ${m.totalMemGiB} GiB, Node ${m.node} (${m.platform}-${m.arch}), load average ${m.loadAvg1} at the start`;
 }

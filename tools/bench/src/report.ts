@@ -2,7 +2,7 @@ import type { FlopCount } from "./flops.js";
 import { fmt, fmtFlops, fmtPct, renderTable } from "./format.js";
 import { SLOW_REPEATS } from "./harness.js";
 import { describeMachine } from "./machine.js";
-import type { BenchReport } from "./types.js";
+import type { BenchReport, EngineResult } from "./types.js";
 
 /** "314.4 MFLOP = 2·B·I·O (forward u = x Wᵀ) + …" */
 export function describeFlops(f: FlopCount): string {
@@ -11,6 +11,23 @@ export function describeFlops(f: FlopCount): string {
 
 const rss = (v: number | null) => (v === null ? "-" : `${fmt(v)} MiB`);
 
+/** One line of what an engine ran on (backend flags, torch and BLAS versions). */
+export function describeEngine(e: EngineResult): string {
+  const i = e.info;
+  const parts: string[] = [];
+  if (typeof i.backend === "string") parts.push(`tfjs backend ${i.backend}`);
+  if (typeof i.wasmSimd === "boolean")
+    parts.push(`SIMD ${i.wasmSimd ? "on" : "off"}, threads ${i.wasmThreads ? "on" : "off"}`);
+  if (typeof i.path === "string") parts.push(i.path);
+  if (typeof i.torch === "string")
+    parts.push(`torch ${i.torch} (${i.python}, Python ${i.pythonVersion}), ${i.threads} thread(s)`);
+  if (Array.isArray(i.blasLibraries))
+    parts.push(
+      `BLAS ${i.blasLibraries.map((l) => String(l).split("/").pop()).join(", ") || i.blasInfo}`,
+    );
+  return parts.join("; ");
+}
+
 /** The human-readable report of a `rules` / `matmul` / `torch` run. */
 export function renderReport(r: BenchReport): string {
   const c = r.config;
@@ -18,7 +35,7 @@ export function renderReport(r: BenchReport): string {
   out.push(
     `${r.benchmark}: dense Hebbian step, batch B = ${c.batch}, nIn I = ${c.nIn} → nOut O = ${c.nOut}, linear y = u, seed ${c.seed}`,
   );
-  out.push(`${r.date}, ${describeMachine(r.machine)}`);
+  out.push(`${r.date}, ${describeMachine(r.machine)}, ${r.loadAvg1AtEnd} at the end`);
   out.push(
     `timing: ${c.timing.warmup} warm-up calls, then ≥ ${c.timing.minRepeats} timed calls and ≥ ${c.timing.minTimeMs} ms (calls over ${c.timing.slowCallMs} ms: 1 warm-up, ${SLOW_REPEATS} timed); median ± median absolute deviation (MAD)`,
   );
@@ -59,6 +76,10 @@ export function renderReport(r: BenchReport): string {
       ),
     );
   }
+  const details = ok
+    .map((e) => `  ${e.engine}: ${describeEngine(e)}`)
+    .filter((l) => !l.endsWith(": "));
+  if (details.length > 0) out.push("", "engines:", ...details);
   const rows = ok.flatMap((e) =>
     e.steps.map((s) => [
       e.engine,

@@ -6,7 +6,7 @@ import { type BackendName, runTfjsEngine } from "./engines/tfjs.js";
 import { blasNote, runTorchEngines } from "./engines/torch.js";
 import { denseStepFlops } from "./flops.js";
 import { fmt } from "./format.js";
-import { machineInfo } from "./machine.js";
+import { loadAvg1, machineInfo } from "./machine.js";
 import type { BenchReport, EngineResult, StepConfig } from "./types.js";
 import { checkStepConfig } from "./workload.js";
 
@@ -96,6 +96,8 @@ export function flopTable(config: StepConfig) {
  */
 export async function runRules(benchmark: string, o: RulesRunOptions): Promise<BenchReport> {
   const config = checkStepConfig(o.config);
+  const machine = machineInfo();
+  const date = new Date().toISOString();
   const log = o.log ?? (() => {});
   const local: LocalEngine[] = [
     ...o.backends.map((b) => `tfjs:${b}` as const),
@@ -134,8 +136,9 @@ export async function runRules(benchmark: string, o: RulesRunOptions): Promise<B
   }
   return {
     benchmark,
-    date: new Date().toISOString(),
-    machine: machineInfo(),
+    date,
+    machine,
+    loadAvg1AtEnd: loadAvg1(),
     config,
     flops: flopTable(config),
     engines,

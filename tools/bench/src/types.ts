@@ -70,6 +70,8 @@ export interface BenchReport {
   readonly benchmark: string;
   readonly date: string;
   readonly machine: MachineInfo;
+  /** 1-minute load average when the run ended (the machine's is at the start). */
+  readonly loadAvg1AtEnd: number;
   readonly config: StepConfig;
   /** The FLOP formula and count of one step, per rule. */
   readonly flops: readonly FlopCount[];

@@ -68,6 +68,7 @@ describe("pnpm bench rules --json (tiny run)", () => {
     const r = JSON.parse(lines[0]) as BenchReport;
     expect(r.benchmark).toBe("rules");
     expect(r.machine.cpus).toBeGreaterThan(0);
+    expect(typeof r.loadAvg1AtEnd).toBe("number");
     expect(r.config).toMatchObject({
       batch: 4,
       nIn: 8,

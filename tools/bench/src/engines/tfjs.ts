@@ -1,7 +1,7 @@
 import { HebbianDense, initBackend, tensor2d, tf } from "@plasticity/tfjs";
 import { peakRssMiB, timeIt } from "../harness.js";
 import type { EngineResult, PeakResult, StepConfig, StepResult } from "../types.js";
-import { makeWorkload, measurePeak, ruleByName, ruleParams, stepResult } from "../workload.js";
+import { makeWorkload, measurePeak, ruleByName, stepResult } from "../workload.js";
 
 /** The tfjs backends of @plasticity/tfjs's `initBackend` (BackendInfo.name). */
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -104,6 +104,14 @@ export async function tfjsStep(
   }
 }
 
+/** Whether tfjs-backend-wasm runs with SIMD and with threads here (Node: SIMD yes, threads no). */
+async function wasmFlags(): Promise<{ wasmSimd: boolean; wasmThreads: boolean }> {
+  return {
+    wasmSimd: Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")),
+    wasmThreads: Boolean(await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")),
+  };
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -141,6 +149,7 @@ export async function runTfjsEngine(
     info: {
       backend: info.name,
       reason: info.reason,
+      ...(backend === "wasm" ? await wasmFlags() : {}),
       tensorsLeaked: tf.memory().numTensors - before,
     },
   };

@@ -55,8 +55,8 @@ function isTorchRun(v: unknown): v is TorchRun {
 export function blasNote(blasLibraries: readonly string[]): string | null {
   const ref = blasLibraries.find((l) => /\/blas\/libblas\.so/.test(l));
   return ref
-    ? `torch multiplies matrices with the reference BLAS (${ref}, Debian's default "libblas3"): single-threaded ` +
-        `and unblocked, so torch's numbers here are far below what it reaches with OpenBLAS (apt install libopenblas0)`
+    ? `torch's BLAS here is Debian's reference libblas (${ref}), not OpenBLAS or MKL: its matrix products ` +
+        `are those of that unoptimised library (Debian switches torch to OpenBLAS when libopenblas0 is installed)`
     : null;
 }
 

@@ -5,7 +5,7 @@ import { PlasticityError } from "@plasticity/core";
 import type { BackendName } from "../engines/tfjs.js";
 import { denseStepFlops } from "../flops.js";
 import { peakRssMiB, summarise, type Timing } from "../harness.js";
-import { type MachineInfo, machineInfo } from "../machine.js";
+import { loadAvg1, type MachineInfo, machineInfo } from "../machine.js";
 import type { StepConfig } from "../types.js";
 import { checkStepConfig } from "../workload.js";
 import { GO, type WorkerJob, type WorkerMessage } from "./protocol.js";
@@ -30,6 +30,8 @@ export interface WorkersReport {
   readonly benchmark: "workers";
   readonly date: string;
   readonly machine: MachineInfo;
+  /** 1-minute load average when the run ended (the machine's is at the start). */
+  readonly loadAvg1AtEnd: number;
   readonly config: StepConfig;
   readonly rule: string;
   readonly backend: BackendName;
@@ -102,6 +104,8 @@ export async function runWorkers(o: {
       "durationMs",
     );
   const flopsPerStep = denseStepFlops(o.rule, config).total;
+  const machine = machineInfo();
+  const date = new Date().toISOString();
   const runs: WorkerRun[] = [];
   let one: number | null = null;
   for (const n of o.counts) {
@@ -133,8 +137,9 @@ export async function runWorkers(o: {
   }
   return {
     benchmark: "workers",
-    date: new Date().toISOString(),
-    machine: machineInfo(),
+    date,
+    machine,
+    loadAvg1AtEnd: loadAvg1(),
     config,
     rule: o.rule,
     backend: o.backend,
