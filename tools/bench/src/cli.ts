@@ -154,7 +154,21 @@ function paramsOf(v: Values): StepConfig["params"] {
 
 /** The StepConfig the flags describe (validated). */
 export function configFromFlags(v: Values): StepConfig {
-  if (v.config !== undefined) return checkStepConfig(JSON.parse(v.config) as StepConfig);
+  if (v.config !== undefined) {
+    // internal: how `rules` hands its config to the child process of one engine
+    let c: unknown;
+    try {
+      c = JSON.parse(v.config);
+    } catch (e) {
+      throw new PlasticityError(
+        `--config: expected a JSON StepConfig: ${(e as Error).message}`,
+        "config",
+      );
+    }
+    if (typeof c !== "object" || c === null)
+      throw new PlasticityError("--config: expected a JSON object", "config");
+    return checkStepConfig(c as StepConfig);
+  }
   const minRepeats = int(v, "repeats", DEFAULT_TIMING.minRepeats);
   return checkStepConfig({
     batch: int(v, "batch", 100),
