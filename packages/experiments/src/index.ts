@@ -19,6 +19,7 @@ export {
   buildConfig,
   type ConfigRegistries,
   type ConfigRequest,
+  configToYaml,
   deepMerge,
   loadRawConfig,
   looksLikeConfigFile,

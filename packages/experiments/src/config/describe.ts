@@ -100,7 +100,7 @@ function walk(
 export function describeConfig(models?: ModelRegistry): ConfigField[] {
   const out: ConfigField[] = [];
   walk(experimentSchema, "", out);
-  const base = out.filter((f) => !f.path.startsWith("model."));
+  const base = out.filter((f) => !f.path.startsWith("model.") || f.path === "model.kind");
   if (!models) return out;
   for (const kind of models.list()) {
     const fields: ConfigField[] = [];

@@ -236,3 +236,8 @@ export function buildConfig(
   const src = extra ? `${source} with ${extra}` : source;
   return { config: resolveConfig(raw, regs, src), source: src };
 }
+
+/** A config as YAML text (what `plasticity config` prints; valid as a config file). */
+export function configToYaml(config: unknown): string {
+  return YAML.stringify(config);
+}

@@ -400,6 +400,15 @@ async function execute(
       const logNow = next % config.log.every === 0 || next === total;
       const evalNow = config.eval.every > 0 && (next % config.eval.every === 0 || next === total);
       const m = await model.trainStep(batch, { step, epoch, wantMetrics: logNow });
+      for (const [k, v] of Object.entries(m)) {
+        if (!Number.isFinite(v)) {
+          throw new PlasticityError(
+            `training diverged at step ${next}: ${k} is ${v}. Lower the learning rate(s) or the initial weight scale ` +
+              `(for hebbian-mlp: model.layers.N.params.lr, model.layers.N.initScale)`,
+            k,
+          );
+        }
+      }
       step = next;
       samples += bs;
       const rowEpoch = epoch;
