@@ -440,6 +440,9 @@ async function execute(
         log.append(row as MetricRow);
       }
       emit({ type: "step", step, totalSteps: total, samples });
+      // Let the event loop run (signal handlers, the progress bar's timer): training itself
+      // never waits on I/O, so without this a Ctrl-C would only be seen after the last step.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (step < total && config.checkpoint.every > 0 && step % config.checkpoint.every === 0) {
         await snapshot(false);
       }
