@@ -69,19 +69,24 @@ function eventPrinter(
   io: CliIO,
   json: boolean,
 ): { onEvent: (e: RunEvent) => void; stop: () => void } {
-  const bar = createProgressBar(io.stderr as NodeJS.WriteStream, !json && Boolean(io.stderr.isTTY));
+  const tty = Boolean(io.stderr.isTTY);
+  const bar = createProgressBar(io.stderr as NodeJS.WriteStream, !json && tty);
   return {
     onEvent(e) {
-      bar.onEvent(e);
       if (e.type === "warning") io.stderr.write(`plasticity: warning: ${e.message}\n`);
-      if (json) return;
-      if (e.type === "start") {
+      if (!json && e.type === "start") {
+        // before the bar takes over the line
         io.stderr.write(
-          `${e.resumed ? "resuming" : "run"} ${e.dir}\nbackend ${e.backend.name} (${e.backend.reason}); steps ${e.startStep}/${e.totalSteps}, batch ${e.batchSize}\n`,
+          `${e.resumed ? "resuming" : "run"} ${e.dir} on ${e.backend.name}: steps ${e.startStep + 1}..${e.totalSteps} of ${e.batchSize} images\n`,
         );
-      } else if (e.type === "phase" && e.phase !== "train" && !io.stderr.isTTY) {
-        io.stderr.write(`${e.message}\n`);
-      } else if (e.type === "phase" && (e.phase === "eval" || e.phase === "figures")) {
+      }
+      bar.onEvent(e);
+      // On a terminal the bar shows training; elsewhere one line per phase is the progress report.
+      if (
+        !json &&
+        e.type === "phase" &&
+        (tty ? e.phase === "eval" || e.phase === "figures" : true)
+      ) {
         io.stderr.write(`${e.message}\n`);
       }
     },
