@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineRule, Rng } from "@plasticity/core";
-import { runRuleKernel, tf } from "@plasticity/tfjs";
+import { initBackend, runRuleKernel, tf } from "@plasticity/tfjs";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -12,15 +12,20 @@ import {
   ConfigError,
   compareRuns,
   createRegistries,
+  decodeState,
   type ExperimentConfig,
+  encodeState,
   evaluateRun,
   figuresForRun,
   formatComparison,
+  hashState,
+  hebbianMlp,
   latestCheckpoint,
   RunInterruptedError,
   type RunResult,
   readMetrics,
   readSummary,
+  resolveConfig,
   resumeExperiment,
   runExperiment,
 } from "../src/index.js";
@@ -38,6 +43,7 @@ const SMALL = [
   "checkpoint.keep=10",
   "log.every=2",
   "eval.softmax.epochs=3",
+  "eval.every=10",
 ];
 
 function smallConfig(extra: string[] = []): ExperimentConfig {
@@ -77,6 +83,11 @@ describe("runExperiment on a small real MNIST subset", () => {
     const rows = readMetrics(join(dir, "metrics.jsonl"));
     expect(rows.map((r) => r.step)).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20]);
     expect(rows[0]).toHaveProperty("layer1.dw_rel");
+    // eval.every = 10: the ridge probe's accuracy is logged at steps 10 and 20
+    expect(rows.filter((r) => "probe.layer1.ridge" in r).map((r) => r.step)).toEqual([10, 20]);
+    expect(rows[rows.length - 1]!["probe.layer1.ridge"]).toBe(
+      accuracyOf(summary.eval!, "layer1", "trained", "ridge"),
+    );
     expect(summary.finalMetrics).toEqual(rows[rows.length - 1]);
     const ckpt = latestCheckpoint(join(dir, "checkpoints"))!;
     expect(ckpt.checkpoint.final).toBe(true);
@@ -151,6 +162,22 @@ describe("runExperiment on a small real MNIST subset", () => {
     );
   });
 
+  it("finishes a run stopped after its final checkpoint (while probing) without training again", async () => {
+    const dir = join(out, "stopped-while-probing");
+    cpSync(first.dir, dir, { recursive: true });
+    rmSync(join(dir, "figures"), { recursive: true });
+    const summaryPath = join(dir, "summary.json");
+    writeFileSync(
+      summaryPath,
+      JSON.stringify({ ...readSummary(summaryPath)!, status: "running", eval: null }),
+    );
+    const done = await resumeExperiment(dir, { registries: createRegistries() });
+    expect(done.summary.status).toBe("completed");
+    expect(done.summary.eval!.rows).toEqual(first.summary.eval!.rows);
+    expect(metricsText(done)).toBe(metricsText(first));
+    expect(existsSync(join(dir, "figures", "filters-layer1.png"))).toBe(true);
+  });
+
   it("evaluates and redraws a finished run, and compares runs", async () => {
     const regs = createRegistries();
     const { report } = await evaluateRun(first.dir, regs);
@@ -193,6 +220,72 @@ describe("learning", () => {
     const trained = accuracyOf(summary.eval!, "layer1", "trained", "ridge")!;
     const init = accuracyOf(summary.eval!, "layer1", "random-init", "ridge")!;
     expect(trained).toBeGreaterThan(init + 0.02);
+  });
+});
+
+describe("hebbian-mlp", () => {
+  it("stacks layers, probes each one, and leaks no tensors per step", async () => {
+    await initBackend({ backend: "cpu" });
+    const regs = createRegistries();
+    const config = resolveConfig(
+      {
+        model: {
+          layers: [
+            {
+              units: 12,
+              rule: "softhebb",
+              params: { lr: 0.5, temperature: 0.1 },
+              activation: { kind: "relu" },
+            },
+            { units: 5, rule: "oja", activation: { kind: "linear" }, init: "unit-norm" },
+          ],
+        },
+      },
+      regs,
+    );
+    const model = await hebbianMlp.create(config.model as never, {
+      rng: Rng.seeded(0),
+      rules: regs.rules,
+      inputShape: [4, 4, 1],
+      nClasses: 2,
+      backend: "cpu",
+    });
+    const rng = Rng.seeded(1);
+    const batch = {
+      x: rng.fillUniform(new Float32Array(8 * 16)),
+      y: new Int32Array(8),
+      shape: [8, 4, 4, 1] as const,
+    };
+    await model.trainStep(batch, { step: 0, epoch: 0, wantMetrics: true });
+    const before = tf.memory().numTensors;
+    for (let s = 1; s < 5; s++) {
+      const m = await model.trainStep(batch, { step: s, epoch: 0, wantMetrics: s % 2 === 0 });
+      if (s % 2 === 0) expect(Object.keys(m)).toContain("layer2.dw_rel");
+    }
+    const f = await model.features(batch.x, 8);
+    expect(f.map((l) => [l.layer, l.dim, l.data.length])).toEqual([
+      ["layer1", 12, 96],
+      ["layer2", 5, 40],
+    ]);
+    expect((await model.filters())[0]).toMatchObject({
+      layer: "layer1",
+      count: 12,
+      shape: [4, 4, 1],
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    // state round-trips bit for bit through a checkpoint encoding
+    const state = await model.getState();
+    const twin = await hebbianMlp.create(config.model as never, {
+      rng: Rng.seeded(99),
+      rules: regs.rules,
+      inputShape: [4, 4, 1],
+      nClasses: 2,
+      backend: "cpu",
+    });
+    await twin.setState(decodeState(JSON.parse(JSON.stringify(encodeState(state)))));
+    expect(hashState(await twin.getState())).toBe(hashState(state));
+    model.dispose();
+    twin.dispose();
   });
 });
 

@@ -231,7 +231,9 @@ export async function resumeExperiment(dir: string, opts: RunOptions): Promise<R
   const paths = requireRunDir(dir);
   const config = readRunConfig(paths, opts.registries);
   const latest = latestCheckpoint(paths.checkpoints);
-  if (latest?.checkpoint.final) {
+  // A final checkpoint with an unfinished summary: the process stopped while probing or drawing;
+  // resuming redoes only that part.
+  if (latest?.checkpoint.final && readSummary(paths.summary)?.status === "completed") {
     throw new ConfigError(
       `run ${paths.dir} already finished (final checkpoint at step ${latest.checkpoint.step}); nothing to resume. ` +
         `Use "plasticity eval ${dir}" to evaluate it again, or start a new run.`,
