@@ -513,7 +513,8 @@ async function dataCommand(
   o: { dir?: string; download?: boolean; json?: boolean },
 ): Promise<number> {
   const info = await usagePhase(() => datasetInfo(name, { dir: o.dir }));
-  const where = await locateDataset(name, { dir: o.dir, download: Boolean(o.download) });
+  // locate reads and downloads nothing; with download allowed it reports where a download would come from
+  const where = await locateDataset(name, { dir: o.dir, download: true });
   const report: Record<string, unknown> = {
     name: info.name,
     title: info.title,
