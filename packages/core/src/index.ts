@@ -1,5 +1,6 @@
 export * from "./activity.js";
 export * from "./errors.js";
+export * as linalg from "./linalg.js";
 export * from "./registry.js";
 export * from "./rng.js";
 export * from "./rule.js";

@@ -1,6 +1,7 @@
 /**
  * Small dense helpers shared by the reference rules. Row-major, plain loops, inner loops over
- * the contiguous axis (nIn), sums that the rules would otherwise repeat. Internal to the package.
+ * the contiguous axis (nIn), sums that the rules would otherwise repeat. Exported as `linalg` for plugin authors who
+ * write their own reference rules.
  */
 
 /**

@@ -1,4 +1,4 @@
-import { defineRule } from "@plasticity/core";
+import { defineRule, linalg } from "@plasticity/core";
 import { z } from "zod";
 
 /**
@@ -31,17 +31,7 @@ export const hebbDecay = defineRule({
   }),
   delta({ pre, post, w, batch, nIn, nOut }, { lr, decay }, out, state) {
     for (let i = 0; i < out.length; i++) out[i] = -decay * w[i];
-    const scale = lr / batch;
-    for (let b = 0; b < batch; b++) {
-      const x = b * nIn;
-      const y = b * nOut;
-      for (let i = 0; i < nOut; i++) {
-        const yi = post[y + i] * scale;
-        if (yi === 0) continue;
-        const row = i * nIn;
-        for (let j = 0; j < nIn; j++) out[row + j] += yi * pre[x + j];
-      }
-    }
+    linalg.addOuterSum(out, post, pre, batch, nOut, nIn, lr / batch);
     return state;
   },
 });

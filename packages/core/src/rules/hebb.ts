@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { addOuterSum } from "../linalg.js";
 import { defineRule } from "../rule.js";
 
 /**
@@ -18,18 +19,8 @@ export const hebb = defineRule({
     lr: z.number().positive().default(1e-3).describe("learning rate"),
   }),
   delta({ pre, post, batch, nIn, nOut }, { lr }, out, state) {
-    const scale = lr / batch;
     out.fill(0);
-    for (let b = 0; b < batch; b++) {
-      const x = b * nIn;
-      const y = b * nOut;
-      for (let i = 0; i < nOut; i++) {
-        const yi = post[y + i] * scale;
-        if (yi === 0) continue;
-        const row = i * nIn;
-        for (let j = 0; j < nIn; j++) out[row + j] += yi * pre[x + j];
-      }
-    }
+    addOuterSum(out, post, pre, batch, nOut, nIn, lr / batch);
     return state;
   },
 });
