@@ -65,7 +65,10 @@ export interface RuleDefinition<S extends ParamsSchema, St extends RuleState = R
 export interface Rule<S extends ParamsSchema = ParamsSchema, St extends RuleState = RuleState>
   extends RuleDefinition<S, St> {
   readonly kind: "plasticity.rule";
-  /** Parse raw hyper-parameters (defaults filled in); throws a PlasticityError naming the field. */
+  /**
+   * Parse raw hyper-parameters (defaults filled in); throws a PlasticityError naming the field.
+   * Unknown keys are refused (a misspelt `lr` must not silently fall back to the default).
+   */
   parseParams(raw?: unknown): z.output<S>;
   /** Initial state (empty object for stateless rules). */
   initState(shape: LayerShape, params: z.output<S>): St;
@@ -208,11 +211,12 @@ export function defineRule<S extends ParamsSchema, St extends RuleState = RuleSt
   if (typeof def.delta !== "function") {
     throw new PlasticityError(`rule "${def.name}".delta: expected a function`, "rule.delta");
   }
+  const strictParams = def.params.strict();
   const rule: Rule<S, St> = {
     ...def,
     kind: "plasticity.rule",
     parseParams(raw?: unknown) {
-      return parseOrThrow(def.params, raw, "params") as z.output<S>;
+      return parseOrThrow(strictParams, raw, "params") as z.output<S>;
     },
     initState(shape, params) {
       return def.init ? def.init(shape, params) : ({} as St);

@@ -69,3 +69,11 @@ describe("createRuleRegistry", () => {
     expect(r.has("fresh")).toBe(false);
   });
 });
+
+describe("rule params", () => {
+  it("refuses unknown keys, naming them", async () => {
+    const { oja } = await import("../src/index.js");
+    expect(() => oja.parseParams({ lr: 0.1, temperature: 1 })).toThrow(/temperature/);
+    expect(oja.parseParams({ lr: 0.1 }).lr).toBe(0.1);
+  });
+});

@@ -177,7 +177,7 @@ describe.each(BACKENDS)("HebbianDense on %s", (backend) => {
     // wrong shape / rule / state are refused before anything changes
     const c = new HebbianDense({ ...opts, nIn: 7, seed: 1 });
     expect(fieldOf(() => c.setState(saved))).toBe("state.nIn");
-    const d = new HebbianDense({ ...opts, rule: oja, seed: 1 });
+    const d = new HebbianDense({ ...opts, rule: oja, params: {}, seed: 1 });
     expect(fieldOf(() => d.setState(saved))).toBe("state.rule");
     expect(fieldOf(() => b.setState({ ...saved, ruleState: {} }))).toBe("state.ruleState");
     expect(fieldOf(() => b.setState({ ...saved, weights: new Float32Array(3) }))).toBe(
