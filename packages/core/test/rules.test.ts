@@ -118,6 +118,28 @@ describe("hand-computed updates (lr = 1 unless stated)", () => {
     // k = 3 pushes the third-ranked unit instead (ΔW_2 = −0.4 (v − 0·W_2))
     close(krotovHopfield.apply(kh, { ...p, k: 3 }).dw, [0, 0, 0.19, 0, -0.4, 0]);
   });
+  it("krotov-hopfield p = 2 takes its currents from u (= W v by contract), p ≠ 2 from W and v", () => {
+    // v = [1,0], W = [[2,2],[0.9,0],[0,1]] as above, but u says I = [0, 0.5, 1]: by u,
+    // Q = [0, 0.5/0.9, 1] ranks unit 2 first and unit 1 second (W v would rank 1, then 0).
+    const kh: RuleInput = {
+      pre: f([1, 0]),
+      post: f([0, 0, 0]),
+      u: f([0, 0.5, 1]),
+      w: f([2, 2, 0.9, 0, 0, 1]),
+      batch: 1,
+      nIn: 2,
+      nOut: 3,
+    };
+    const p = { lr: 1, p: 2, k: 2, delta: 0.4, normalize: false };
+    // ΔW_2 = v − 1·W_2 = [1, −1];  ΔW_1 = −0.4 (v − 0.5·W_1) = [−0.22, 0]
+    close(krotovHopfield.apply(kh, p).dw, [0, 0, -0.22, 0, 1, -1]);
+    // p = 3 ignores u: the same result for any u
+    const p3 = { ...p, p: 3 };
+    close(
+      krotovHopfield.apply(kh, p3).dw,
+      Array.from(krotovHopfield.apply({ ...kh, u: f([7, -7, 0]) }, p3).dw),
+    );
+  });
   it("krotov-hopfield p = 3: currents Σ sgn(W)|W|² v, Q = I/‖W‖₃²", () => {
     // W = [[1,−2],[0.5,0]], v = [1,1]: I = [1 − 4, 0.25] = [−3, 0.25]; Q = [−3/9^(2/3), 1] → unit 1 wins
     const kh: RuleInput = {

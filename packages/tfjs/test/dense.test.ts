@@ -2,6 +2,7 @@ import {
   bcm,
   defineRule,
   hebb,
+  krotovHopfield,
   kWTA,
   matmulABt,
   oja,
@@ -96,6 +97,34 @@ describe.each(BACKENDS)("HebbianDense on %s", (backend) => {
       ),
     ).toBeLessThan(1e-4);
     tf.dispose([xt, u, y]);
+    layer.dispose();
+  });
+
+  it("krotov-hopfield (p = 2) ranks by the layer's pre-activation u = x Wᵀ, not by y = f(u)", async () => {
+    const rng = Rng.seeded(12);
+    const [batch, nIn, nOut] = [9, 10, 8];
+    const params = { lr: 0.05, k: 3 };
+    // y = k-WTA(u) zeroes all but the top unit by u, so a kernel fed y would rank differently
+    const layer = new HebbianDense({
+      nIn,
+      nOut,
+      rule: krotovHopfield,
+      params,
+      activation: { kind: "kwta", k: 1 },
+      seed: 13,
+    });
+    const w0 = layer.weights();
+    const x = normal(rng, batch * nIn);
+    const xt = tf.tensor2d(x, [batch, nIn]);
+    tf.dispose(layer.learn(xt));
+    const u = matmulABt(x, w0, batch, nIn, nOut);
+    const input = { pre: x, u, post: kWTA(u, batch, nOut, 1), w: w0, batch, nIn, nOut };
+    const { dw } = krotovHopfield.apply(input, params);
+    const got = layer.weights().map((v, i) => v - w0[i]);
+    expect(relErr(got, dw)).toBeLessThan(1e-4);
+    const fedY = krotovHopfield.apply({ ...input, u: input.post }, params).dw;
+    expect(relErr(got, fedY)).toBeGreaterThan(1e-2);
+    tf.dispose(xt);
     layer.dispose();
   });
 

@@ -42,9 +42,11 @@ const params = z.object({
  * With `normalize` (default, the paper's code) the batch update is rescaled so max|ΔW| = lr.
  * The decay term drives each winning unit's weights to unit p-norm: ‖W_μ‖_p → 1.
  *
- * The rule computes its own currents from `w` and `pre` in the p-metric (for p = 2 that is
- * exactly u = W x) and ranks units itself; `post` and `u` are not used. Ties in Q are broken by
- * the lower unit index. With fewer than k units only the top unit learns.
+ * For p = 2 the currents are the Euclidean ⟨W_μ, v⟩ = (W v)_μ, which is `u` by the RuleInput
+ * contract (the pre-activation before any non-linearity), so `u` is used as given; for p ≠ 2 the
+ * rule computes them from `w` and `pre` in the p-metric. It ranks units itself; `post` is not
+ * used. Ties in Q are broken by the lower unit index. With fewer than k units only the top unit
+ * learns.
  *
  * Krotov & Hopfield (2019), "Unsupervised learning by competing hidden units", PNAS
  * 116(16):7723–7731; code DimaKrotov/Biological_Learning (PAPERS.md §4).
@@ -56,33 +58,18 @@ export const krotovHopfield = defineRule({
   equation: "ΔW_μ = lr · ⟨g(Q_μ) (v − ⟨W_μ, v⟩_μ W_μ)⟩, g = 1 (top), −Δ (k-th), 0 else",
   reference: "Krotov & Hopfield (2019), Unsupervised learning by competing hidden units, PNAS",
   params,
-  delta({ pre, w, batch, nIn, nOut }, { lr, p, k, delta, normalize }, out, state) {
-    // wp = sgn(W)|W|^(p−1): the current I_μ = wp_μ · v; norm_μ = ‖W_μ‖_p^(p−1).
-    const wp = new Float64Array(nOut * nIn);
-    const norm = new Float64Array(nOut);
-    for (let m = 0; m < nOut; m++) {
-      let s = 0;
-      const row = m * nIn;
-      for (let i = 0; i < nIn; i++) {
-        const a = Math.abs(w[row + i]);
-        wp[row + i] = p === 2 ? w[row + i] : Math.sign(w[row + i]) * a ** (p - 1);
-        s += a ** p;
-      }
-      norm[m] = s ** ((p - 1) / p);
-    }
+  delta({ pre, u, w, batch, nIn, nOut }, { lr, p, k, delta, normalize }, out, state) {
+    const norm = pNormPow(w, nOut, nIn, p);
+    // p ≠ 2: wp = sgn(W)|W|^(p−1), the current I_μ = wp_μ · v (p = 2: I = u, wp is not needed).
+    const wp = p === 2 ? null : signedPow(w, p - 1);
     // Per unit: Σ_b g_bμ (the Hebbian coefficient of v_b) and Σ_b g_bμ I_bμ (the decay of W_μ).
     const hebbCoef = new Float64Array(batch * nOut);
     const decay = new Float64Array(nOut);
     const current = new Float64Array(nOut);
     const top = new Int32Array(Math.min(k, nOut));
     for (let b = 0; b < batch; b++) {
-      const x = b * nIn;
-      for (let m = 0; m < nOut; m++) {
-        let s = 0;
-        const row = m * nIn;
-        for (let i = 0; i < nIn; i++) s += wp[row + i] * pre[x + i];
-        current[m] = s;
-      }
+      if (wp === null) for (let m = 0; m < nOut; m++) current[m] = u[b * nOut + m];
+      else pMetricCurrents(wp, pre.subarray(b * nIn, (b + 1) * nIn), nOut, nIn, current);
       const n = rankTop(current, norm, nOut, top);
       const first = top[0];
       hebbCoef[b * nOut + first] += 1;
@@ -119,6 +106,40 @@ export const krotovHopfield = defineRule({
     return state;
   },
 });
+
+/** ‖W_μ‖_p^(p−1) = (Σ_i |W_μi|^p)^((p−1)/p) per row of W [nOut × nIn]. */
+function pNormPow(w: Float32Array, nOut: number, nIn: number, p: number): Float64Array {
+  const norm = new Float64Array(nOut);
+  for (let m = 0; m < nOut; m++) {
+    let s = 0;
+    for (let i = m * nIn; i < (m + 1) * nIn; i++) s += Math.abs(w[i]) ** p;
+    norm[m] = s ** ((p - 1) / p);
+  }
+  return norm;
+}
+
+/** sgn(W)|W|^e elementwise. */
+function signedPow(w: Float32Array, e: number): Float64Array {
+  const out = new Float64Array(w.length);
+  for (let i = 0; i < w.length; i++) out[i] = Math.sign(w[i]) * Math.abs(w[i]) ** e;
+  return out;
+}
+
+/** The p-metric currents I_μ = ⟨W_μ, v⟩_μ = wp_μ · v of one sample v [nIn] into `current`. */
+function pMetricCurrents(
+  wp: Float64Array,
+  v: Float32Array,
+  nOut: number,
+  nIn: number,
+  current: Float64Array,
+): void {
+  for (let m = 0; m < nOut; m++) {
+    let s = 0;
+    const row = m * nIn;
+    for (let i = 0; i < nIn; i++) s += wp[row + i] * v[i];
+    current[m] = s;
+  }
+}
 
 /**
  * Writes into `top` the indices of the `top.length` largest Q_μ = current_μ / norm_μ (Q = 0 for a
