@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import { PlasticityError } from "@plasticity/core";
 import type { ProbeKind } from "./config/schema.js";
-import { accuracyOf, type EvalReport } from "./eval/evaluate.js";
+import { accuracyOf, type EvalReport } from "./eval/report.js";
 import { readJsonFile } from "./io/atomic.js";
 import { requireRunDir } from "./run/rundir.js";
 import { type RunSummary, readSummary } from "./run/summary.js";

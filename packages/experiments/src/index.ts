@@ -2,54 +2,10 @@
  * @plasticity/experiments: experiments a researcher runs, resumes, compares and looks at.
  * Configs (zod, JSON/YAML, presets), a seeded runner with metrics.jsonl, summary.json and atomic
  * checkpoints, linear probes (ridge, softmax), figures (PNG filter grids, SVG curves), and the
- * model-kind registry model packages plug into.
+ * model-kind registry model packages plug into. The tensor-free part (configs, presets,
+ * registries, plugins, run directories, compare) is also `@plasticity/experiments/config`.
  */
-export { type CompareRow, compareRuns, formatComparison, formatTable } from "./compare.js";
-export { type ConfigField, describeConfig } from "./config/describe.js";
-export {
-  ConfigError,
-  type ConfigIssue,
-  formatIssues,
-  parseConfigSection,
-  schemaAt,
-  zodIssues,
-} from "./config/errors.js";
-export {
-  applySet,
-  buildConfig,
-  type ConfigRegistries,
-  type ConfigRequest,
-  configToYaml,
-  deepMerge,
-  loadRawConfig,
-  looksLikeConfigFile,
-  parsePath,
-  parseSetValue,
-  type RawConfig,
-  readConfigFile,
-  resolveConfig,
-} from "./config/load.js";
-export {
-  BACKENDS,
-  type BackendRequest,
-  type CheckpointConfig,
-  checkpointSchema,
-  type DataConfig,
-  dataSchema,
-  type EvalConfig,
-  type ExperimentConfig,
-  evalSchema,
-  experimentSchema,
-  type FiguresConfig,
-  figuresSchema,
-  logSchema,
-  modelSchema,
-  PREPROCESS,
-  PROBES,
-  type ProbeKind,
-  type TrainConfig,
-  trainSchema,
-} from "./config/schema.js";
+export * from "./config-entry.js";
 export {
   centerImages,
   type ExperimentData,
@@ -60,11 +16,7 @@ export {
   stepsPerEpoch,
 } from "./data.js";
 export {
-  accuracyOf,
-  type EvalReport,
-  type ProbeRow,
   type ProbeSplits,
-  type ProbeVariant,
   probeInput,
   probeLayer,
   probeModel,
@@ -79,6 +31,7 @@ export {
   readoutPredict,
   readoutScores,
   ridgeProbe,
+  scoreReadout,
 } from "./eval/ridge.js";
 export { fitSoftmax, type SoftmaxOptions, softmaxProbe } from "./eval/softmax.js";
 export { type FeatureStats, featureStats, standardize } from "./eval/standardize.js";
@@ -92,36 +45,8 @@ export {
 } from "./figures/charts.js";
 export { bwr, type FilterGridOptions, filterGridPng } from "./figures/filters.js";
 export { type FigureInputs, writeFigures } from "./figures/write.js";
-export { readJsonFile, writeFileAtomic, writeJsonAtomic } from "./io/atomic.js";
-export { decodeState, encodeState, hashState, type StateValue } from "./io/state.js";
-export { type HebbianMlpConfig, hebbianMlp, hebbianMlpSchema } from "./models/hebbian-mlp.js";
-export {
-  defineModelKind,
-  type ExperimentModel,
-  type FilterSet,
-  type LayerFeatures,
-  type ModelContext,
-  type ModelKind,
-  ModelRegistry,
-  type StepMetrics,
-  type TrainBatch,
-} from "./models/model.js";
 export { ensureKernel, referenceKernel } from "./models/reference-kernel.js";
-export { importPlugin, type LoadedPlugin, loadPlugins, resolvePluginSpec } from "./plugins.js";
-export { builtinPresets, DEFAULT_PRESET } from "./presets/builtin.js";
-export { type Preset, PresetRegistry } from "./presets.js";
-export { createRegistries, type Registries } from "./registries.js";
-export {
-  type Checkpoint,
-  checkpointName,
-  latestCheckpoint,
-  listCheckpoints,
-  readCheckpoint,
-  writeCheckpoint,
-} from "./run/checkpoint.js";
-export { MetricsLog, readMetrics } from "./run/metrics-log.js";
 export { createProgressBar } from "./run/progress.js";
-export { createRunDir, type RunPaths, requireRunDir, runPaths, timestamp } from "./run/rundir.js";
 export {
   configHash,
   drawFigures,
@@ -140,4 +65,4 @@ export {
   seedStreams,
   totalSteps,
 } from "./run/runner.js";
-export { peakRssMB, type RunSummary, readSummary, versions } from "./run/summary.js";
+export { versions } from "./run/versions.js";

@@ -13,7 +13,7 @@ import {
   describeConfig,
   parsePath,
   resolveConfig,
-} from "../src/index.js";
+} from "../src/config-entry.js";
 
 const regs = createRegistries();
 const tmp = mkdtempSync(join(tmpdir(), "plasticity-config-"));

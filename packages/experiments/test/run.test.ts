@@ -24,6 +24,7 @@ import {
   RunInterruptedError,
   type RunResult,
   readMetrics,
+  type Registries,
   readSummary,
   resolveConfig,
   resumeExperiment,
@@ -46,10 +47,17 @@ const SMALL = [
   "eval.every=10",
 ];
 
+/** The mnist-quick preset with `sets` applied, on `backend`, resolved against `regs`. */
+function mnistQuick(
+  sets: string[],
+  backend: "wasm" | "cpu",
+  regs: Registries = createRegistries(),
+): ExperimentConfig {
+  return buildConfig({ target: "mnist-quick", sets, backend }, regs).config;
+}
+
 function smallConfig(extra: string[] = []): ExperimentConfig {
-  const regs = createRegistries();
-  return buildConfig({ target: "mnist-quick", sets: [...SMALL, ...extra], backend: "wasm" }, regs)
-    .config;
+  return mnistQuick([...SMALL, ...extra], "wasm");
 }
 
 const metricsText = (r: RunResult) => readFileSync(join(r.dir, "metrics.jsonl"), "utf8");
@@ -201,19 +209,16 @@ describe("runExperiment on a small real MNIST subset", () => {
 describe("learning", () => {
   it("the trained layer's probe beats the same probe on the random-init layer (real MNIST)", async () => {
     const regs = createRegistries();
-    const { config } = buildConfig(
-      {
-        target: "mnist-quick",
-        sets: [
-          "data.limit=10000",
-          "data.testLimit=2000",
-          "eval.trainLimit=5000",
-          "eval.probes=[ridge]",
-          "figures.enabled=false",
-          "checkpoint.every=0",
-        ],
-        backend: "wasm",
-      },
+    const config = mnistQuick(
+      [
+        "data.limit=10000",
+        "data.testLimit=2000",
+        "eval.trainLimit=5000",
+        "eval.probes=[ridge]",
+        "figures.enabled=false",
+        "checkpoint.every=0",
+      ],
+      "wasm",
       regs,
     );
     const { summary } = await runExperiment(config, { registries: regs, outDir: out });
@@ -243,13 +248,16 @@ describe("hebbian-mlp", () => {
       },
       regs,
     );
-    const model = await hebbianMlp.create(config.model as never, {
-      rng: Rng.seeded(0),
-      rules: regs.rules,
-      inputShape: [4, 4, 1],
-      nClasses: 2,
-      backend: "cpu",
-    });
+    // 4×4 one-channel images, two classes, on cpu; `seed` seeds the model's weights
+    const create = (seed: number) =>
+      hebbianMlp.create(config.model as never, {
+        rng: Rng.seeded(seed),
+        rules: regs.rules,
+        inputShape: [4, 4, 1],
+        nClasses: 2,
+        backend: "cpu",
+      });
+    const model = await create(0);
     const rng = Rng.seeded(1);
     const batch = {
       x: rng.fillUniform(new Float32Array(8 * 16)),
@@ -275,13 +283,7 @@ describe("hebbian-mlp", () => {
     expect(tf.memory().numTensors).toBe(before);
     // state round-trips bit for bit through a checkpoint encoding
     const state = await model.getState();
-    const twin = await hebbianMlp.create(config.model as never, {
-      rng: Rng.seeded(99),
-      rules: regs.rules,
-      inputShape: [4, 4, 1],
-      nClasses: 2,
-      backend: "cpu",
-    });
+    const twin = await create(99);
     await twin.setState(decodeState(JSON.parse(JSON.stringify(encodeState(state)))));
     expect(hashState(await twin.getState())).toBe(hashState(state));
     model.dispose();
@@ -310,20 +312,17 @@ describe("plugin rules without a tfjs kernel", () => {
     });
     const regs = createRegistries();
     regs.rules.register(decayHebb, "test");
-    const { config } = buildConfig(
-      {
-        target: "mnist-quick",
-        sets: [
-          "data.limit=300",
-          "data.testLimit=100",
-          "eval.trainLimit=200",
-          "model.layers.0={units: 8, rule: test-decay-hebb, activation: {kind: relu}}",
-          "train.batchSize=50",
-          "eval.probes=[ridge]",
-          "figures.enabled=false",
-        ],
-        backend: "cpu",
-      },
+    const config = mnistQuick(
+      [
+        "data.limit=300",
+        "data.testLimit=100",
+        "eval.trainLimit=200",
+        "model.layers.0={units: 8, rule: test-decay-hebb, activation: {kind: relu}}",
+        "train.batchSize=50",
+        "eval.probes=[ridge]",
+        "figures.enabled=false",
+      ],
+      "cpu",
       regs,
     );
     const { summary, dir } = await runExperiment(config, { registries: regs, outDir: out });

@@ -1,29 +1,8 @@
 import type { EvalConfig, ProbeKind } from "../config/schema.js";
 import type { ExperimentModel } from "../models/model.js";
+import type { ProbeRow, ProbeVariant } from "./report.js";
 import { type ProbeData, type ProbeResult, ridgeProbe } from "./ridge.js";
 import { softmaxProbe } from "./softmax.js";
-
-/** Which network a probe row was fitted on. */
-export type ProbeVariant = "trained" | "random-init" | "input";
-
-/** The probes of one layer of one variant. */
-export interface ProbeRow {
-  readonly layer: string;
-  readonly variant: ProbeVariant;
-  readonly dim: number;
-  readonly probes: Partial<Record<ProbeKind, ProbeResult>>;
-}
-
-/** Linear-probe results of a run: every probed layer, trained and at random init. */
-export interface EvalReport {
-  /** Training step of the weights probed. */
-  readonly step: number;
-  readonly probes: readonly ProbeKind[];
-  readonly nTrain: number;
-  readonly nTest: number;
-  readonly classes: readonly string[];
-  readonly rows: readonly ProbeRow[];
-}
 
 /** The labelled images the probes are fitted on (train) and scored on (test). */
 export interface ProbeSplits {
@@ -95,15 +74,4 @@ export function probeInput(
     dim: splits.d,
     probes: probeLayer(splits.train, splits.test, splits.d, nClasses, cfg, kinds, seed),
   };
-}
-
-/** Test accuracy of `probe` on `layer` for `variant`, or undefined. */
-export function accuracyOf(
-  report: EvalReport,
-  layer: string,
-  variant: ProbeVariant,
-  probe: ProbeKind,
-): number | undefined {
-  return report.rows.find((r) => r.layer === layer && r.variant === variant)?.probes[probe]
-    ?.testAccuracy;
 }

@@ -157,14 +157,23 @@ export function ridgeProbe(
   k: number,
   lambda: number,
 ): ProbeResult {
-  const r = fitRidge(train.x, train.y, train.n, d, k, lambda);
+  return scoreReadout("ridge", fitRidge(train.x, train.y, train.n, d, k, lambda), train, test);
+}
+
+/** A fitted read-out's accuracy on both splits and its test confusion matrix. */
+export function scoreReadout(
+  probe: ProbeResult["probe"],
+  r: LinearReadout,
+  train: ProbeData,
+  test: ProbeData,
+): ProbeResult {
   const predTest = readoutPredict(r, test.x, test.n);
   return {
-    probe: "ridge",
-    dim: d,
+    probe,
+    dim: r.d,
     trainAccuracy: accuracy(readoutPredict(r, train.x, train.n), train.y),
     testAccuracy: accuracy(predTest, test.y),
-    confusion: confusionMatrix(predTest, test.y, k),
+    confusion: confusionMatrix(predTest, test.y, r.k),
     nTrain: train.n,
     nTest: test.n,
   };

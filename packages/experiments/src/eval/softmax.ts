@@ -1,6 +1,6 @@
 import { checkArray, PlasticityError, Rng } from "@plasticity/core";
-import { accuracy, checkLabels, confusionMatrix } from "./metrics.js";
-import { type LinearReadout, type ProbeData, type ProbeResult, readoutPredict } from "./ridge.js";
+import { checkLabels } from "./metrics.js";
+import { type LinearReadout, type ProbeData, type ProbeResult, scoreReadout } from "./ridge.js";
 import { featureStats, standardize } from "./standardize.js";
 
 export interface SoftmaxOptions {
@@ -120,15 +120,5 @@ export function softmaxProbe(
   k: number,
   opts: SoftmaxOptions,
 ): ProbeResult {
-  const r = fitSoftmax(train.x, train.y, train.n, d, k, opts);
-  const predTest = readoutPredict(r, test.x, test.n);
-  return {
-    probe: "softmax",
-    dim: d,
-    trainAccuracy: accuracy(readoutPredict(r, train.x, train.n), train.y),
-    testAccuracy: accuracy(predTest, test.y),
-    confusion: confusionMatrix(predTest, test.y, k),
-    nTrain: train.n,
-    nTest: test.n,
-  };
+  return scoreReadout("softmax", fitSoftmax(train.x, train.y, train.n, d, k, opts), train, test);
 }

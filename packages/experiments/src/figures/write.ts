@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { EvalReport } from "../eval/evaluate.js";
+import type { EvalReport } from "../eval/report.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import type { FilterSet } from "../models/model.js";
 import {

@@ -1,6 +1,7 @@
 import { PlasticityError, type Rng, type RuleRegistry, UnknownNameError } from "@plasticity/core";
 import type { z } from "zod";
 import type { StateValue } from "../io/state.js";
+import { NamedRegistry } from "../named-registry.js";
 
 /** One training batch, NHWC images flattened row-major. */
 export interface TrainBatch {
@@ -95,36 +96,19 @@ export function defineModelKind<S extends z.ZodType>(def: ModelKind<S>): ModelKi
 }
 
 /** Model kinds keyed by `model.kind`. */
-export class ModelRegistry {
-  private readonly kinds = new Map<string, ModelKind>();
+export class ModelRegistry extends NamedRegistry<ModelKind> {
+  constructor() {
+    super("model kind", "model.kind");
+  }
 
   register(kind: ModelKind): this {
-    if (this.kinds.has(kind.kind)) {
-      throw new PlasticityError(`model kind "${kind.kind}" is already registered`, "model.kind");
-    }
-    this.kinds.set(kind.kind, kind as ModelKind);
+    this.add(kind.kind, kind);
     return this;
   }
 
-  /** The kind named `name`; unknown names throw an UnknownNameError with suggestions. */
-  get(name: string): ModelKind {
-    const k = this.kinds.get(name);
-    if (!k) {
-      const err = new UnknownNameError("model kind", name, this.names());
-      throw new PlasticityError(`model.kind: ${err.message}`, "model.kind");
-    }
-    return k;
-  }
-
-  has(name: string): boolean {
-    return this.kinds.has(name);
-  }
-
-  names(): string[] {
-    return [...this.kinds.keys()].sort();
-  }
-
-  list(): ModelKind[] {
-    return this.names().map((n) => this.kinds.get(n)!);
+  /** Unknown kinds fail as a config error on `model.kind`, with suggestions. */
+  protected override unknown(name: string): Error {
+    const err = new UnknownNameError("model kind", name, this.names());
+    return new PlasticityError(`model.kind: ${err.message}`, "model.kind");
   }
 }

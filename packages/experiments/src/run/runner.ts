@@ -13,13 +13,8 @@ import {
   loadExperimentData,
   stepsPerEpoch,
 } from "../data.js";
-import {
-  type EvalReport,
-  type ProbeRow,
-  type ProbeSplits,
-  probeInput,
-  probeModel,
-} from "../eval/evaluate.js";
+import { type ProbeSplits, probeInput, probeModel } from "../eval/evaluate.js";
+import type { EvalReport, ProbeRow } from "../eval/report.js";
 import type { MetricRow } from "../figures/charts.js";
 import { writeFigures } from "../figures/write.js";
 import { readJsonFile, writeJsonAtomic } from "../io/atomic.js";
@@ -29,7 +24,8 @@ import type { Registries } from "../registries.js";
 import { type Checkpoint, latestCheckpoint, writeCheckpoint } from "./checkpoint.js";
 import { MetricsLog } from "./metrics-log.js";
 import { createRunDir, type RunPaths, requireRunDir } from "./rundir.js";
-import { peakRssMB, type RunSummary, readSummary, versions } from "./summary.js";
+import { peakRssMB, type RunSummary, readSummary } from "./summary.js";
+import { versions } from "./versions.js";
 
 /** What the runner reports as it goes (the CLI turns these into a progress bar and lines). */
 export type RunEvent =

@@ -1,10 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
 import { PlasticityError } from "@plasticity/core";
 import type { BackendInfo } from "@plasticity/tfjs";
-import { tf } from "@plasticity/tfjs";
-import type { EvalReport } from "../eval/evaluate.js";
+import type { EvalReport } from "../eval/report.js";
 import type { MetricRow } from "../figures/charts.js";
 import { readJsonFile } from "../io/atomic.js";
 
@@ -55,52 +52,6 @@ export interface RunSummary {
 /** Peak resident set size of this process in MB. */
 export function peakRssMB(): number {
   return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
-}
-
-function findPackageJson(start: string, name: string): string | null {
-  let dir = start;
-  for (let i = 0; i < 12; i++) {
-    const own = join(dir, "package.json");
-    if (existsSync(own)) {
-      try {
-        if ((JSON.parse(readFileSync(own, "utf8")) as { name?: string }).name === name) return own;
-      } catch {
-        // not ours; keep walking
-      }
-    }
-    const dep = join(dir, "node_modules", name, "package.json");
-    if (existsSync(dep)) return dep;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return null;
-}
-
-/** Versions of the plasticity packages, tfjs-core and Node, for summary.json. */
-export function versions(): Record<string, string> {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const out: Record<string, string> = {};
-  for (const name of [
-    "@plasticity/experiments",
-    "@plasticity/core",
-    "@plasticity/tfjs",
-    "@plasticity/datasets",
-  ]) {
-    const p = findPackageJson(here, name);
-    let v = "unknown";
-    if (p) {
-      try {
-        v = (JSON.parse(readFileSync(p, "utf8")) as { version?: string }).version ?? "unknown";
-      } catch {
-        v = "unknown";
-      }
-    }
-    out[name] = v;
-  }
-  out["@tensorflow/tfjs-core"] = tf.version_core;
-  out.node = process.version;
-  return out;
 }
 
 /** Read summary.json; null when the run has none yet. */
