@@ -63,6 +63,15 @@ export {
 export { LocallyConnected2d, type LocallyConnected2dOptions } from "./layers/locally-connected.js";
 export { type DiscLayout, discLayout, discMask } from "./layers/masks.js";
 export { extractPatches, type Padding2d, padSpatial, validOutSize } from "./layers/patches.js";
+export {
+  MaskedWeights,
+  type RuleActivity,
+  RuleLayer,
+  type RuleLayerOptions,
+  type RuleLayerState,
+  type WeightDraw,
+  type WeightLayout,
+} from "./layers/plasticity.js";
 export { kernelRunner, type RuleKernelRunner, stateFromTensors, stateToTensors } from "./runner.js";
 export {
   SURROGATE_KINDS,

@@ -1,4 +1,4 @@
-import { hebb, instar, kWTA, PlasticityError } from "@plasticity/core";
+import { hebb, instar, kWTA } from "@plasticity/core";
 import { describe, expect, it } from "vitest";
 import {
   conv2dFilterGrad,
@@ -9,17 +9,16 @@ import {
   LocallyConnected2d,
   tf,
 } from "../src/index.js";
-import { BACKENDS, gradOf, naivePatches, normal, Rng, relErr, useBackend } from "./helpers.js";
-
-function fieldOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof PlasticityError)) throw e;
-    return e.field;
-  }
-  throw new Error("did not throw");
-}
+import {
+  BACKENDS,
+  fieldOf,
+  gradOf,
+  naivePatches,
+  normal,
+  Rng,
+  relErr,
+  useBackend,
+} from "./helpers.js";
 
 describe.each(BACKENDS)("conv building blocks on %s", (backend) => {
   useBackend(backend);

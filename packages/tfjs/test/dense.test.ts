@@ -17,21 +17,17 @@ import { z } from "zod";
 import {
   type Activation,
   applyActivation,
+  checkShape,
   HebbianDense,
+  type HebbianDenseOptions,
   parseActivation,
+  type RuleActivity,
+  RuleLayer,
+  type RuleLayerOptions,
+  type RuleLayerState,
   tf,
 } from "../src/index.js";
-import { BACKENDS, normal, Rng, relErr, useBackend } from "./helpers.js";
-
-function fieldOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof PlasticityError)) throw e;
-    return e.field;
-  }
-  throw new Error("did not throw");
-}
+import { BACKENDS, fieldOf, normal, Rng, relErr, useBackend } from "./helpers.js";
 
 describe.each(BACKENDS)("HebbianDense on %s", (backend) => {
   useBackend(backend);
@@ -218,6 +214,8 @@ describe.each(BACKENDS)("HebbianDense on %s", (backend) => {
 
   it("bad input names the argument", () => {
     const layer = new HebbianDense({ nIn: 4, nOut: 3, rule: hebb, seed: 1 });
+    const small = (extra: Partial<HebbianDenseOptions>) => () =>
+      new HebbianDense({ nIn: 4, nOut: 3, rule: hebb, seed: 1, ...extra });
     expect(fieldOf(() => layer.learn(tf.zeros([2, 5]) as tf.Tensor2D))).toBe("x");
     expect(fieldOf(() => layer.forward(tf.zeros([2, 2, 4]) as unknown as tf.Tensor2D))).toBe("x");
     const nan = tf.tensor2d([1, 2, Number.NaN, 4], [1, 4]);
@@ -228,42 +226,11 @@ describe.each(BACKENDS)("HebbianDense on %s", (backend) => {
     expect(
       fieldOf(() => new HebbianDense({ nIn: 4, nOut: 3, rule: hebb, seed: 1, params: { lr: -1 } })),
     ).toBe("params.lr");
-    expect(
-      fieldOf(
-        () =>
-          new HebbianDense({
-            nIn: 4,
-            nOut: 3,
-            rule: hebb,
-            seed: 1,
-            activation: { kind: "kwta", k: 5 },
-          }),
-      ),
-    ).toBe("activation.k");
-    expect(
-      fieldOf(
-        () =>
-          new HebbianDense({
-            nIn: 4,
-            nOut: 3,
-            rule: hebb,
-            seed: 1,
-            activation: { kind: "sigmoid" } as unknown as Activation,
-          }),
-      ),
-    ).toMatch(/^activation/);
-    expect(
-      fieldOf(
-        () =>
-          new HebbianDense({
-            nIn: 4,
-            nOut: 3,
-            rule: hebb,
-            seed: 1,
-            mask: new Float32Array(12).fill(2),
-          }),
-      ),
-    ).toBe("mask");
+    expect(fieldOf(small({ activation: { kind: "kwta", k: 5 } }))).toBe("activation.k");
+    expect(fieldOf(small({ activation: { kind: "sigmoid" } as unknown as Activation }))).toMatch(
+      /^activation/,
+    );
+    expect(fieldOf(small({ mask: new Float32Array(12).fill(2) }))).toBe("mask");
     const orphan = defineRule({
       name: "no-kernel-rule",
       description: "a rule without a tfjs kernel",
@@ -283,6 +250,97 @@ describe.each(BACKENDS)("HebbianDense on %s", (backend) => {
     );
     tf.dispose(nan);
     layer.dispose();
+  });
+});
+
+/**
+ * A third topology written against the exported base: the same W [nOut × nIn] at every time
+ * step of x [batch, T, nIn] (a 1-wide temporal convolution); every (sample, step) is a rule sample.
+ */
+interface SharedOverTimeState extends RuleLayerState<"test.shared-over-time"> {
+  readonly nIn: number;
+  readonly nOut: number;
+}
+class SharedOverTime extends RuleLayer<tf.Tensor3D, tf.Rank.R2, SharedOverTimeState> {
+  constructor(
+    readonly nIn: number,
+    readonly nOut: number,
+    opts: RuleLayerOptions,
+  ) {
+    const layout = { shape: [nOut, nIn], dims: "nOut × nIn", units: nOut, fanIn: nIn };
+    super(opts, "test.shared-over-time", layout, "nOut");
+  }
+  protected override checkX(x: tf.Tensor3D): void {
+    checkShape(x, [-1, -1, this.nIn], "x", "batch × T × nIn");
+  }
+  override forward(x: tf.Tensor3D): { u: tf.Tensor3D; y: tf.Tensor3D } {
+    this.checkX(x);
+    return tf.tidy(() => {
+      const [b, t] = x.shape;
+      const u2 = tf.matMul<tf.Tensor2D>(
+        tf.reshape<tf.Rank.R2>(x, [b * t, this.nIn]),
+        tf.transpose(this.W),
+      );
+      const y2 = applyActivation(u2, this.activation);
+      return { u: tf.reshape(u2, [b, t, this.nOut]), y: tf.reshape(y2, [b, t, this.nOut]) };
+    });
+  }
+  protected override ruleActivity(x: tf.Tensor3D, u: tf.Tensor3D, y: tf.Tensor3D): RuleActivity {
+    const n = x.shape[0] * x.shape[1];
+    return {
+      pre: tf.reshape(x, [n, this.nIn]),
+      u: tf.reshape(u, [n, this.nOut]),
+      post: tf.reshape(y, [n, this.nOut]),
+    };
+  }
+  override getState(): SharedOverTimeState {
+    return {
+      kind: "test.shared-over-time",
+      nIn: this.nIn,
+      nOut: this.nOut,
+      ...this.ruleLayerState(),
+    };
+  }
+  protected override checkGeometry(s: SharedOverTimeState): void {
+    if (s.nIn !== this.nIn || s.nOut !== this.nOut)
+      throw new PlasticityError("state: geometry differs", "state.nIn");
+  }
+}
+
+describe.each(BACKENDS)("RuleLayer (the shared base) on %s", (backend) => {
+  useBackend(backend);
+
+  it("a new topology only says how it feeds the rule: learn = the core rule on its samples", async () => {
+    const rng = Rng.seeded(14);
+    const [batch, steps, nIn, nOut] = [3, 4, 6, 5];
+    const mask = new Float32Array(nOut * nIn).map(() => (rng.uniform() < 0.3 ? 0 : 1));
+    const opts = { rule: oja, params: { lr: 0.1 }, activation: { kind: "relu" }, mask } as const;
+    const layer = new SharedOverTime(nIn, nOut, { ...opts, seed: 15 });
+    const w0 = layer.weights();
+    expect(w0.every((v, i) => mask[i] === 1 || v === 0)).toBe(true);
+    const x = normal(rng, batch * steps * nIn);
+    const xt = tf.tensor3d(x, [batch, steps, nIn]);
+    tf.dispose(layer.learn(xt));
+    const n = batch * steps;
+    const u = matmulABt(x, w0, n, nIn, nOut);
+    const { dw } = oja.apply({ pre: x, u, post: relu(u), w: w0, batch: n, nIn, nOut }, { lr: 0.1 });
+    const w1 = layer.weights();
+    expect(
+      relErr(
+        w1,
+        w0.map((v, i) => v + mask[i] * dw[i]),
+      ),
+    ).toBeLessThan(1e-5);
+    // checkpoints and their checks come from the base
+    const other = new SharedOverTime(nIn, nOut, { ...opts, seed: 16 });
+    other.setState(structuredClone(layer.getState()));
+    expect(other.weights()).toEqual(w1);
+    expect(fieldOf(() => other.setState({ ...layer.getState(), nIn: 7 }))).toBe("state.nIn");
+    expect(fieldOf(() => other.setState({ ...layer.getState(), rule: "hebb" }))).toBe("state.rule");
+    expect(fieldOf(() => other.learn(tf.zeros([1, 2, 3]) as tf.Tensor3D))).toBe("x");
+    tf.dispose(xt);
+    layer.dispose();
+    other.dispose();
   });
 });
 

@@ -1,4 +1,4 @@
-import { Rng } from "@plasticity/core";
+import { PlasticityError, Rng } from "@plasticity/core";
 import { beforeAll } from "vitest";
 import { type BackendName, initBackend, tf } from "../src/index.js";
 
@@ -12,6 +12,20 @@ export function useBackend(backend: BackendName): void {
     if (tf.getBackend() !== backend || info.name !== backend)
       throw new Error(`backend ${backend} not active`);
   });
+}
+
+/**
+ * The `field` of the PlasticityError that `f` throws; rethrows any other error and fails when
+ * nothing is thrown, so a test on it cannot pass by accident.
+ */
+export function fieldOf(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    if (!(e instanceof PlasticityError)) throw e;
+    return e.field;
+  }
+  throw new Error("did not throw");
 }
 
 /** N(0, std²) Float32Array of length n from a seeded generator. */

@@ -1,10 +1,4 @@
-import {
-  DuplicateNameError,
-  defineRule,
-  hebb,
-  PlasticityError,
-  UnknownNameError,
-} from "@plasticity/core";
+import { DuplicateNameError, defineRule, hebb, UnknownNameError } from "@plasticity/core";
 import { assertRuleConformance } from "@plasticity/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -17,7 +11,7 @@ import {
   tf,
   unregisterRuleKernel,
 } from "../src/index.js";
-import { BACKENDS, useBackend } from "./helpers.js";
+import { BACKENDS, fieldOf, useBackend } from "./helpers.js";
 
 /** A plugin rule: Hebb with weight decay, ΔW = lr · (⟨y xᵀ⟩ − decay · W). */
 const hebbDecay = defineRule({
@@ -88,23 +82,14 @@ describe.each(BACKENDS)("rule-kernel registry on %s", (backend) => {
   });
 
   it("bad registrations and bad kernel outputs name the field", () => {
-    const field = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        expect(e).toBeInstanceOf(PlasticityError);
-        return (e as PlasticityError).field;
-      }
-      throw new Error("did not throw");
-    };
-    expect(field(() => registerRuleKernel({ ruleName: "", backendName: "*", kernelFunc }))).toBe(
+    expect(fieldOf(() => registerRuleKernel({ ruleName: "", backendName: "*", kernelFunc }))).toBe(
       "ruleName",
     );
-    expect(field(() => registerRuleKernel({ ruleName: "x", backendName: "", kernelFunc }))).toBe(
+    expect(fieldOf(() => registerRuleKernel({ ruleName: "x", backendName: "", kernelFunc }))).toBe(
       "backendName",
     );
     expect(
-      field(() =>
+      fieldOf(() =>
         registerRuleKernel({
           ruleName: "x",
           backendName: "*",

@@ -1,10 +1,11 @@
-import { checkArray, checkFinite, PlasticityError, type Rng } from "@plasticity/core";
+import { PlasticityError } from "@plasticity/core";
 import * as tf from "@tensorflow/tfjs-core";
-import { checkShape, toFloat32Sync } from "../convert.js";
-import { checkMask, initWeights, rngFrom, type WeightInit } from "./init.js";
+import { checkShape } from "../convert.js";
+import { checkMask, rngFrom, type SeedOptions, type WeightInit } from "./init.js";
 import { extractPatches, type Padding2d, padSpatial, pair, validOutSize } from "./patches.js";
+import { checkOptions, MaskedWeights, positiveInt } from "./plasticity.js";
 
-export interface LocallyConnected2dOptions {
+export interface LocallyConnected2dOptions extends SeedOptions {
   readonly inHeight: number;
   readonly inWidth: number;
   readonly inChannels: number;
@@ -19,8 +20,6 @@ export interface LocallyConnected2dOptions {
    * a position, e.g. `discMask(...)`) or per unit [positions × outChannels × K].
    */
   readonly mask?: Float32Array;
-  readonly seed?: number;
-  readonly rng?: Rng;
   /** Default "normal" with std `initScale` = 1/√(mean connections per unit). */
   readonly init?: WeightInit;
   readonly initScale?: number;
@@ -43,26 +42,14 @@ export class LocallyConnected2d {
   readonly padding: Padding2d;
   readonly outHeight: number;
   readonly outWidth: number;
-  private readonly w: tf.Variable<tf.Rank.R3>;
-  private readonly maskT: tf.Tensor3D | null;
-  private readonly maskArr: Float32Array | null;
+  private readonly store: MaskedWeights<tf.Rank.R3>;
 
   constructor(opts: LocallyConnected2dOptions) {
-    if (opts === null || typeof opts !== "object") {
-      throw new PlasticityError(
-        "opts: expected { inHeight, inWidth, inChannels, outChannels, kernelSize, ... }",
-        "opts",
-      );
-    }
-    for (const f of ["inHeight", "inWidth", "inChannels", "outChannels"] as const) {
-      if (!Number.isInteger(opts[f]) || opts[f] <= 0) {
-        throw new PlasticityError(`${f}: expected a positive integer, got ${String(opts[f])}`, f);
-      }
-    }
-    this.inHeight = opts.inHeight;
-    this.inWidth = opts.inWidth;
-    this.inChannels = opts.inChannels;
-    this.outChannels = opts.outChannels;
+    checkOptions(opts, "{ inHeight, inWidth, inChannels, outChannels, kernelSize, ... }");
+    this.inHeight = positiveInt("inHeight", opts.inHeight);
+    this.inWidth = positiveInt("inWidth", opts.inWidth);
+    this.inChannels = positiveInt("inChannels", opts.inChannels);
+    this.outChannels = positiveInt("outChannels", opts.outChannels);
     this.kernelSize = pair(opts.kernelSize, "kernelSize");
     this.stride = pair(opts.stride ?? 1, "stride");
     this.padding = checkPadding(opts.padding ?? "valid");
@@ -93,26 +80,26 @@ export class LocallyConnected2d {
           m,
           p * c * k,
           `positions × outChannels × K = ${p} × ${c} × ${k} (or positions × K)`,
-        ).slice();
+        );
       }
     }
-    this.maskArr = full;
     let fanIn = k;
     if (full) {
       let on = 0;
       for (let i = 0; i < full.length; i++) on += full[i];
       fanIn = Math.max(1, on / (p * c));
     }
-    const w0 = initWeights(
-      rngFrom(opts),
-      p * c,
-      k,
-      opts.init,
-      opts.initScale ?? 1 / Math.sqrt(fanIn),
-      full ?? undefined,
-    );
-    this.w = tf.tidy(() => tf.variable(tf.tensor3d(w0, [p, c, k]), false));
-    this.maskT = full ? tf.keep(tf.tensor3d(full, [p, c, k])) : null;
+    const layout = {
+      shape: [p, c, k],
+      dims: "positions × outChannels × K",
+      units: p * c,
+      fanIn: k,
+    };
+    this.store = new MaskedWeights(layout, full, {
+      rng: rngFrom(opts),
+      init: opts.init,
+      scale: opts.initScale ?? 1 / Math.sqrt(fanIn),
+    });
   }
 
   /** oh · ow output positions. */
@@ -127,12 +114,12 @@ export class LocallyConnected2d {
 
   /** The weights [positions, outChannels, K] (owned by the layer; masked entries are 0). */
   get W(): tf.Tensor3D {
-    return this.w;
+    return this.store.variable;
   }
 
   /** The mask [positions, outChannels, K], or null. */
   get mask(): tf.Tensor3D | null {
-    return this.maskT;
+    return this.store.maskTensor;
   }
 
   private checkX(x: tf.Tensor4D): void {
@@ -164,7 +151,7 @@ export class LocallyConnected2d {
       const b = x.shape[0];
       const patches = this.patches(x); // [P, b, K]
       // W is kept masked (init and setWeights), so no mask multiply is needed here.
-      const u = tf.matMul(patches, tf.transpose(this.w, [0, 2, 1])); // [P, b, c]
+      const u = tf.matMul(patches, tf.transpose(this.W, [0, 2, 1])); // [P, b, c]
       return tf.reshape(tf.transpose(u, [1, 0, 2]), [
         b,
         this.outHeight,
@@ -176,46 +163,31 @@ export class LocallyConnected2d {
 
   /** A copy of W [positions, outChannels, K]. */
   weights(): Float32Array {
-    return toFloat32Sync(this.w, "weights");
+    return this.store.values();
   }
 
   /** Replace W [positions, outChannels, K]; with a mask, masked entries are set to 0. */
   setWeights(w: Float32Array): void {
-    checkFinite(
-      "weights",
-      checkArray(
-        "weights",
-        w,
-        this.positions * this.outChannels * this.patchSize,
-        "positions × outChannels × K",
-      ),
-    );
-    tf.tidy(() => {
-      const t = tf.tensor3d(w, this.w.shape);
-      this.w.assign(this.maskT ? tf.mul(t, this.maskT) : t);
-    });
+    this.store.assign(this.store.check(w, "weights", true));
   }
 
   /**
    * W ← mask ⊙ (W + ΔW) for ΔW [positions, outChannels, K] (e.g. a per-position local rule
-   * computed from `patches(x)` and the layer's activity).
+   * computed from `patches(x)` and the layer's activity). W is kept masked, so this is
+   * W + mask ⊙ ΔW.
    */
   update(dw: tf.Tensor3D): void {
-    checkShape(dw, [...this.w.shape], "dw", "positions × outChannels × K");
-    tf.tidy(() => {
-      const next = tf.add<tf.Tensor3D>(this.w, dw);
-      this.w.assign(this.maskT ? tf.mul<tf.Tensor3D>(next, this.maskT) : next);
-    });
+    checkShape(dw, [...this.W.shape], "dw", "positions × outChannels × K");
+    this.store.add(dw);
   }
 
   /** A copy of the mask [positions, outChannels, K], or null. */
   maskValues(): Float32Array | null {
-    return this.maskArr ? this.maskArr.slice() : null;
+    return this.store.maskValues();
   }
 
   dispose(): void {
-    this.w.dispose();
-    this.maskT?.dispose();
+    this.store.dispose();
   }
 }
 
