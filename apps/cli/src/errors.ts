@@ -1,5 +1,5 @@
 import { PlasticityError } from "@plasticity/core";
-import { ConfigError, RunInterruptedError } from "@plasticity/experiments";
+import { ConfigError, RunInterruptedError } from "@plasticity/experiments/config";
 
 /** Exit codes: 0 success, 1 runtime failure, 2 usage or config error, 130 interrupted (Ctrl-C). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;

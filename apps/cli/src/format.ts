@@ -1,5 +1,5 @@
-import type { EvalReport, RunSummary } from "@plasticity/experiments";
-import { formatTable } from "@plasticity/experiments";
+import type { EvalReport, RunSummary } from "@plasticity/experiments/config";
+import { formatTable } from "@plasticity/experiments/config";
 
 const pct = (v: number | undefined) => (v === undefined ? "-" : `${(100 * v).toFixed(2)}%`);
 

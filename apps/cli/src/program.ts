@@ -1,42 +1,33 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Rule, UnknownNameError } from "@plasticity/core";
-import {
-  datasetInfo,
-  listDatasets,
-  loadDataset,
-  locateDataset,
-  pixelStats,
-} from "@plasticity/datasets";
+import type { RunEvent, RunResult } from "@plasticity/experiments";
 import {
   buildConfig,
   compareRuns,
   configToYaml,
-  createProgressBar,
   createRegistries,
   DEFAULT_PRESET,
   describeConfig,
-  evaluateRun,
-  figuresForRun,
   formatComparison,
   formatTable,
   loadPlugins,
   type Registries,
-  type RunEvent,
-  type RunResult,
   readMetrics,
   readSummary,
   requireRunDir,
-  resumeExperiment,
-  runExperiment,
-} from "@plasticity/experiments";
-import { BACKEND_NAMES, initBackend } from "@plasticity/tfjs";
+} from "@plasticity/experiments/config";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { asUsage, EXIT, exitCodeOf, UsageError, usagePhase } from "./errors.js";
 import { formatProbeTable, formatRunSummary } from "./format.js";
 import { type CliIO, printJson } from "./io.js";
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+
+// Loading tfjs costs about a second, so only the commands that train, probe, draw or pick a
+// backend import the tensor stack; everything else runs on @plasticity/experiments/config.
+const tensorStack = () => import("@plasticity/experiments");
+const datasets = () => import("@plasticity/datasets");
 
 function parseSeed(v: string): number {
   if (!/^-?\d+$/.test(v.trim())) throw new InvalidArgumentError(`expected an integer, got "${v}"`);
@@ -65,10 +56,11 @@ async function registriesWith(
   });
 }
 
-function eventPrinter(
+async function eventPrinter(
   io: CliIO,
   json: boolean,
-): { onEvent: (e: RunEvent) => void; stop: () => void } {
+): Promise<{ onEvent: (e: RunEvent) => void; stop: () => void }> {
+  const { createProgressBar } = await tensorStack();
   const tty = Boolean(io.stderr.isTTY);
   const bar = createProgressBar(io.stderr as NodeJS.WriteStream, !json && tty);
   return {
@@ -168,8 +160,6 @@ Examples:
   $ plasticity compare runs/*`,
     );
 
-  const staticRegs = createRegistries();
-
   program
     .command("run")
     .description(`train, evaluate and draw an experiment (default preset: ${DEFAULT_PRESET})`)
@@ -201,7 +191,7 @@ Examples:
       collect,
       [],
     )
-    .addHelpText("after", `${RUN_EXAMPLES}\n${configFieldsHelp(staticRegs)}`)
+    .addHelpText("after", () => `${RUN_EXAMPLES}\n${configFieldsHelp(createRegistries())}`)
     .action(async (target: string | undefined, o: RunFlags) => {
       setExit(await runCommand(io, target, o));
     });
@@ -262,42 +252,38 @@ Examples:
       setExit(await dataCommand(io, name, o));
     });
 
-  program
-    .command("eval")
-    .description(
-      "fit the linear probes again on a run's newest checkpoint and update its summary.json",
-    )
-    .argument("<run-dir>", "a run directory made by plasticity run")
-    .option("--json", "print the probe report as JSON")
-    .option("--plugin <module>", "load rules from a plugin module (repeatable)", collect, [])
-    .addHelpText("after", "\nExample:\n  $ plasticity eval runs/mnist-quick-20250101-120000")
-    .action(async (dir: string, o: { json?: boolean; plugin: string[] }) => {
-      const regs = await runRegistries(io, dir, o.plugin);
-      const printer = eventPrinter(io, Boolean(o.json));
-      const { report } = await evaluateRun(resolve(io.cwd, dir), regs, printer.onEvent);
-      if (o.json) printJson(io, report);
-      else io.stdout.write(`${formatProbeTable(report)}\n`);
-      setExit(EXIT.ok);
-    });
+  runDirCommand(
+    program,
+    "eval",
+    "fit the linear probes again on a run's newest checkpoint and update its summary.json",
+    "print the probe report as JSON",
+  ).action(async (dir: string, o: { json?: boolean; plugin: string[] }) => {
+    const regs = await runRegistries(io, dir, o.plugin);
+    const { evaluateRun } = await tensorStack();
+    const printer = await eventPrinter(io, Boolean(o.json));
+    const { report } = await evaluateRun(resolve(io.cwd, dir), regs, printer.onEvent);
+    if (o.json) printJson(io, report);
+    else io.stdout.write(`${formatProbeTable(report)}\n`);
+    setExit(EXIT.ok);
+  });
 
-  program
-    .command("figures")
-    .description("draw a run's figures again (filter grids as PNG, curves and probe charts as SVG)")
-    .argument("<run-dir>", "a run directory made by plasticity run")
-    .option("--json", "print the written paths as JSON")
-    .option("--plugin <module>", "load rules from a plugin module (repeatable)", collect, [])
-    .addHelpText("after", "\nExample:\n  $ plasticity figures runs/mnist-quick-20250101-120000")
-    .action(async (dir: string, o: { json?: boolean; plugin: string[] }) => {
-      const regs = await runRegistries(io, dir, o.plugin);
-      const metrics = await usagePhase(() =>
-        readMetrics(requireRunDir(resolve(io.cwd, dir)).metrics),
-      );
-      const printer = eventPrinter(io, Boolean(o.json));
-      const figures = await figuresForRun(resolve(io.cwd, dir), regs, metrics, printer.onEvent);
-      if (o.json) printJson(io, { figures });
-      else io.stdout.write(`${figures.join("\n")}\n`);
-      setExit(EXIT.ok);
-    });
+  runDirCommand(
+    program,
+    "figures",
+    "draw a run's figures again (filter grids as PNG, curves and probe charts as SVG)",
+    "print the written paths as JSON",
+  ).action(async (dir: string, o: { json?: boolean; plugin: string[] }) => {
+    const regs = await runRegistries(io, dir, o.plugin);
+    const metrics = await usagePhase(() =>
+      readMetrics(requireRunDir(resolve(io.cwd, dir)).metrics),
+    );
+    const { figuresForRun } = await tensorStack();
+    const printer = await eventPrinter(io, Boolean(o.json));
+    const figures = await figuresForRun(resolve(io.cwd, dir), regs, metrics, printer.onEvent);
+    if (o.json) printJson(io, { figures });
+    else io.stdout.write(`${figures.join("\n")}\n`);
+    setExit(EXIT.ok);
+  });
 
   program
     .command("compare")
@@ -316,6 +302,22 @@ Examples:
     });
 
   return program;
+}
+
+/** A command on one run directory (eval, figures), with --json and --plugin. */
+function runDirCommand(
+  program: Command,
+  name: string,
+  description: string,
+  jsonHelp: string,
+): Command {
+  return program
+    .command(name)
+    .description(description)
+    .argument("<run-dir>", "a run directory made by plasticity run")
+    .option("--json", jsonHelp)
+    .option("--plugin <module>", "load rules from a plugin module (repeatable)", collect, [])
+    .addHelpText("after", `\nExample:\n  $ plasticity ${name} runs/mnist-quick-20250101-120000`);
 }
 
 interface RunFlags {
@@ -353,6 +355,7 @@ async function runCommand(io: CliIO, target: string | undefined, o: RunFlags): P
       "--resume",
     );
   }
+  const { resumeExperiment, runExperiment } = await tensorStack();
   const controller = new AbortController();
   let sigints = 0;
   const onSigint = () => {
@@ -366,7 +369,7 @@ async function runCommand(io: CliIO, target: string | undefined, o: RunFlags): P
       process.exit(EXIT.interrupted);
     }
   };
-  const printer = eventPrinter(io, json);
+  const printer = await eventPrinter(io, json);
   process.on("SIGINT", onSigint);
   let result: RunResult;
   try {
@@ -469,7 +472,7 @@ async function listCommand(
       list.map((m) => [m.kind, m.description]),
     );
   } else if (what === "datasets") {
-    const list = listDatasets();
+    const list = (await datasets()).listDatasets();
     out(
       list,
       ["dataset", "kind", "shape", "train", "test", "classes", "title"],
@@ -484,6 +487,7 @@ async function listCommand(
       ]),
     );
   } else {
+    const { BACKEND_NAMES, initBackend } = await import("@plasticity/tfjs");
     const list: { name: string; ok: boolean; error?: string }[] = [];
     for (const name of BACKEND_NAMES) {
       try {
@@ -512,6 +516,7 @@ async function dataCommand(
   name: string,
   o: { dir?: string; download?: boolean; json?: boolean },
 ): Promise<number> {
+  const { datasetInfo, loadDataset, locateDataset, pixelStats } = await datasets();
   const info = await usagePhase(() => datasetInfo(name, { dir: o.dir }));
   // locate reads and downloads nothing; with download allowed it reports where a download would come from
   const where = await locateDataset(name, { dir: o.dir, download: true });

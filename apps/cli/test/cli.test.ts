@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cli } from "./helpers.js";
+import { cli, tensorflowModulesLoaded } from "./helpers.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "plasticity-cli-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -35,6 +35,28 @@ describe("help and version", () => {
     const r = cli(["run", "--help"]);
     expect(r.stdout).toContain("train.batchSize  (integer) = 100");
     expect(r.stdout).toContain("model.layers[].rule");
+  });
+});
+
+describe("start-up", () => {
+  it("commands that train, probe, draw or pick a backend are the only ones that load tfjs", () => {
+    const run = join(tmp, "config-only-run");
+    mkdirSync(run);
+    writeFileSync(join(run, "config.json"), cli(["config", "--json"]).stdout);
+    for (const args of [
+      ["--version"],
+      ["--help"],
+      ["list", "presets"],
+      ["list", "rules"],
+      ["list", "datasets"],
+      ["config", "--set", "seed=3"],
+      ["compare", run],
+    ]) {
+      expect(tensorflowModulesLoaded(args), args.join(" ")).toEqual({ code: 0, count: 0 });
+    }
+    const backends = tensorflowModulesLoaded(["list", "backends"]);
+    expect(backends.code).toBe(0);
+    expect(backends.count).toBeGreaterThan(0);
   });
 });
 

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** The CLI package root: tests run the CLI from here so `--plugin @plasticity/plugin-example` resolves. */
 export const CLI_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -30,6 +30,31 @@ export function cli(args: readonly string[], timeoutMs = 120_000): CliResult {
     env: { ...process.env, FORCE_COLOR: "0" },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const PROGRAM = fileURLToPath(new URL("../dist/program.js", import.meta.url));
+
+/**
+ * Run one command line through the built CLI's `main` in a fresh Node process and report how many
+ * @tensorflow modules it loaded (tfjs is CommonJS, so its files show up in require.cache).
+ */
+export function tensorflowModulesLoaded(args: readonly string[]): { code: number; count: number } {
+  checkBuilt();
+  const script = `
+    import { createRequire } from "node:module";
+    const { main } = await import(${JSON.stringify(pathToFileURL(PROGRAM).href)});
+    const quiet = { write: () => true };
+    const code = await main(${JSON.stringify(args)}, { stdout: quiet, stderr: quiet, cwd: process.cwd() });
+    const count = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes("@tensorflow")).length;
+    process.stdout.write(JSON.stringify({ code, count }));
+    process.exit(0);`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: CLI_DIR,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  if (r.status !== 0) throw new Error(`node exited with ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { code: number; count: number };
 }
 
 /** Start the built CLI as a child process (for kill / Ctrl-C tests). */

@@ -84,6 +84,7 @@ export {
   readCheckpoint,
   writeCheckpoint,
 } from "./run/checkpoint.js";
+export { RunInterruptedError } from "./run/interrupted.js";
 export { MetricsLog, readMetrics } from "./run/metrics-log.js";
 export { createRunDir, type RunPaths, requireRunDir, runPaths, timestamp } from "./run/rundir.js";
 export { peakRssMB, type RunSummary, readSummary } from "./run/summary.js";

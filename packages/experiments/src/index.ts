@@ -56,7 +56,6 @@ export {
   type OpenedRun,
   openRun,
   type RunEvent,
-  RunInterruptedError,
   type RunOptions,
   type RunResult,
   readRunConfig,

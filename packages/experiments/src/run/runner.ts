@@ -22,6 +22,7 @@ import { hashState } from "../io/state.js";
 import type { ExperimentModel, ModelContext } from "../models/model.js";
 import type { Registries } from "../registries.js";
 import { type Checkpoint, latestCheckpoint, writeCheckpoint } from "./checkpoint.js";
+import { RunInterruptedError } from "./interrupted.js";
 import { MetricsLog } from "./metrics-log.js";
 import { createRunDir, type RunPaths, requireRunDir } from "./rundir.js";
 import { peakRssMB, type RunSummary, readSummary } from "./summary.js";
@@ -69,20 +70,6 @@ export interface RunOptions {
 export interface RunResult {
   readonly dir: string;
   readonly summary: RunSummary;
-}
-
-/** The run stopped on request after writing a checkpoint; `plasticity run --resume dir` continues it. */
-export class RunInterruptedError extends Error {
-  override readonly name = "RunInterruptedError";
-  constructor(
-    readonly dir: string,
-    readonly step: number,
-    readonly checkpoint: string,
-  ) {
-    super(
-      `interrupted after step ${step}; checkpoint ${checkpoint}. Continue with: plasticity run --resume ${dir}`,
-    );
-  }
 }
 
 /** Independent random streams of an experiment, each derived from the seed alone. */
