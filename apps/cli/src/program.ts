@@ -252,37 +252,28 @@ Examples:
       setExit(await dataCommand(io, name, o));
     });
 
-  runDirCommand(
-    program,
-    "eval",
-    "fit the linear probes again on a run's newest checkpoint and update its summary.json",
-    "print the probe report as JSON",
-  ).action(async (dir: string, o: { json?: boolean; plugin: string[] }) => {
-    const regs = await runRegistries(io, dir, o.plugin);
-    const { evaluateRun } = await tensorStack();
-    const printer = await eventPrinter(io, Boolean(o.json));
-    const { report } = await evaluateRun(resolve(io.cwd, dir), regs, printer.onEvent);
-    if (o.json) printJson(io, report);
-    else io.stdout.write(`${formatProbeTable(report)}\n`);
-    setExit(EXIT.ok);
+  runDirCommand(program, io, setExit, {
+    name: "eval",
+    description:
+      "fit the linear probes again on a run's newest checkpoint and update its summary.json",
+    jsonHelp: "print the probe report as JSON",
+    async act(dir, regs, onEvent) {
+      const { evaluateRun } = await tensorStack();
+      const { report } = await evaluateRun(dir, regs, onEvent);
+      return { json: report, text: formatProbeTable(report) };
+    },
   });
 
-  runDirCommand(
-    program,
-    "figures",
-    "draw a run's figures again (filter grids as PNG, curves and probe charts as SVG)",
-    "print the written paths as JSON",
-  ).action(async (dir: string, o: { json?: boolean; plugin: string[] }) => {
-    const regs = await runRegistries(io, dir, o.plugin);
-    const metrics = await usagePhase(() =>
-      readMetrics(requireRunDir(resolve(io.cwd, dir)).metrics),
-    );
-    const { figuresForRun } = await tensorStack();
-    const printer = await eventPrinter(io, Boolean(o.json));
-    const figures = await figuresForRun(resolve(io.cwd, dir), regs, metrics, printer.onEvent);
-    if (o.json) printJson(io, { figures });
-    else io.stdout.write(`${figures.join("\n")}\n`);
-    setExit(EXIT.ok);
+  runDirCommand(program, io, setExit, {
+    name: "figures",
+    description: "draw a run's figures again (filter grids as PNG, curves and probe charts as SVG)",
+    jsonHelp: "print the written paths as JSON",
+    async act(dir, regs, onEvent) {
+      const metrics = await usagePhase(() => readMetrics(requireRunDir(dir).metrics));
+      const { figuresForRun } = await tensorStack();
+      const figures = await figuresForRun(dir, regs, metrics, onEvent);
+      return { json: { figures }, text: figures.join("\n") };
+    },
   });
 
   program
@@ -304,20 +295,40 @@ Examples:
   return program;
 }
 
-/** A command on one run directory (eval, figures), with --json and --plugin. */
+/**
+ * A command on one run directory (eval, figures): loads the plugins given and those the run
+ * recorded, reports progress on stderr, and prints what `act` returns as JSON or text.
+ */
 function runDirCommand(
   program: Command,
-  name: string,
-  description: string,
-  jsonHelp: string,
-): Command {
-  return program
-    .command(name)
-    .description(description)
+  io: CliIO,
+  setExit: (code: number) => void,
+  cmd: {
+    name: string;
+    description: string;
+    jsonHelp: string;
+    act(
+      dir: string,
+      regs: Registries,
+      onEvent: (e: RunEvent) => void,
+    ): Promise<{ json: unknown; text: string }>;
+  },
+): void {
+  program
+    .command(cmd.name)
+    .description(cmd.description)
     .argument("<run-dir>", "a run directory made by plasticity run")
-    .option("--json", jsonHelp)
+    .option("--json", cmd.jsonHelp)
     .option("--plugin <module>", "load rules from a plugin module (repeatable)", collect, [])
-    .addHelpText("after", `\nExample:\n  $ plasticity ${name} runs/mnist-quick-20250101-120000`);
+    .addHelpText("after", `\nExample:\n  $ plasticity ${cmd.name} runs/mnist-quick-20250101-120000`)
+    .action(async (dir: string, o: { json?: boolean; plugin: string[] }) => {
+      const regs = await runRegistries(io, dir, o.plugin);
+      const printer = await eventPrinter(io, Boolean(o.json));
+      const out = await cmd.act(resolve(io.cwd, dir), regs, printer.onEvent);
+      if (o.json) printJson(io, out.json);
+      else io.stdout.write(`${out.text}\n`);
+      setExit(EXIT.ok);
+    });
 }
 
 interface RunFlags {
