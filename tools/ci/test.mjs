@@ -3,7 +3,7 @@
 // "N passed, N failed" (CI does not read vitest's own summary). Exits non-zero if any test
 // failed or any suite produced no report (a crash before vitest could write one).
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -25,7 +25,16 @@ const extra = process.argv.slice(2);
 const turbo = spawnSync(
   "pnpm",
   ["exec", "turbo", "run", "test", "--continue", "--concurrency=2", "--output-logs=full", ...extra],
-  { cwd: root, stdio: "inherit", env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1", FORCE_COLOR: process.env.CI ? "0" : "1" } },
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      TURBO_TELEMETRY_DISABLED: "1",
+      DO_NOT_TRACK: "1",
+      FORCE_COLOR: process.env.CI ? "0" : "1",
+    },
+  },
 );
 
 let passed = 0;
