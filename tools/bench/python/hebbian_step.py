@@ -12,6 +12,7 @@ Run it alone:  /usr/bin/python3 tools/bench/python/hebbian_step.py --threads 1,2
 """
 
 import argparse
+import ctypes
 import json
 import math
 import os
@@ -145,6 +146,32 @@ def blas_libraries():
     return sorted(libs)
 
 
+def openblas():
+    """The OpenBLAS library mapped into this process (Debian's libopenblas0-pthread behind
+    libblas.so.3), or None. torch.set_num_threads sets only torch's own (OpenMP) threads; OpenBLAS
+    keeps its own pool, all cores by default, so a "1 thread" row would multiply on every core."""
+    for path in blas_libraries():
+        if "libopenblas" in os.path.basename(path):
+            try:
+                lib = ctypes.CDLL(path)
+                lib.openblas_set_num_threads.argtypes = [ctypes.c_int]
+                lib.openblas_get_num_threads.restype = ctypes.c_int
+                return lib
+            except (OSError, AttributeError):
+                return None
+    return None
+
+
+def set_threads(n, blas):
+    """torch's thread count and, with OpenBLAS, its BLAS thread count; returns the BLAS count
+    (None when the BLAS has no thread control: the reference libblas is single-threaded)."""
+    torch.set_num_threads(n)
+    if blas is None:
+        return None
+    blas.openblas_set_num_threads(n)
+    return blas.openblas_get_num_threads()
+
+
 def parse_threads(spec, cpu):
     out = []
     for t in spec.split(","):
@@ -248,9 +275,10 @@ def main():
     squares = {n: (torch.randn(n, n), torch.randn(n, n)) for n in sizes}
 
     results = []
+    blas = openblas()
     with torch.no_grad():
         for nt in threads:
-            torch.set_num_threads(nt)
+            blas_threads = set_threads(nt, blas)
             mm = [
                 {"size": n, **time_it(lambda ma=ma, mb=mb: torch.mm(ma, mb), *timing, lambda: None)}
                 for n, (ma, mb) in squares.items()
@@ -267,7 +295,7 @@ def main():
 
                 t = time_it(step, *timing, lambda w=w: w.copy_(w0))
                 per_rule.append({"rule": r, "params": params, **t})
-            results.append({"threads": nt, "matmul": mm, "rules": per_rule})
+            results.append({"threads": nt, "blasThreads": blas_threads, "matmul": mm, "rules": per_rule})
 
     out = {
         "ok": True,

@@ -3,10 +3,12 @@ import { PlasticityError, UnknownNameError } from "@plasticity/core";
 /**
  * FLOP counts of one dense Hebbian step (batch B, nIn = I inputs, nOut = O outputs).
  *
- * Convention: a multiply-add is 2 FLOP; every product or sum over an array of at least B·O
- * or O·I elements is counted; the activation itself (softmax exp, ranking for k-WTA or
- * Krotov–Hopfield, max) is not. Matrix products are counted as dense products, the way both
- * tfjs and PyTorch compute them (Sanger's lower-triangular LT(⟨y yᵀ⟩)·W counts 2·O²·I).
+ * Convention: a multiply-add is 2 FLOP; every product or sum over an array whose size is a
+ * product of two of B, I, O (B·O, O·I, B·I) is counted; the activation itself (softmax exp,
+ * ranking for k-WTA or Krotov–Hopfield, max) is not. Matrix products of dense operands are
+ * counted as dense products, the way both tfjs and PyTorch compute them (Sanger's
+ * lower-triangular LT(⟨y yᵀ⟩)·W counts 2·O²·I); an update that the algorithm needs only for a
+ * few (sample, unit) pairs is counted for those pairs (Krotov–Hopfield).
  * The forward pass u = x Wᵀ is part of the step: 2·B·I·O.
  */
 export interface DenseShape {
@@ -72,16 +74,17 @@ const RULE_TERMS: Readonly<Record<string, readonly TermSpec[]>> = {
   ],
   /**
    * Krotov & Hopfield (2019), p = 2: units ranked per sample by Q_μ = u_μ / ‖W_μ‖ (ranking not
-   * counted), g = 1 for the top unit, −Δ for the k-th; ΔW_μ = ⟨g_μ x⟩ − ⟨g_μ u_μ⟩ W_μ, rescaled so
-   * max|ΔW| = lr. The currents are u from the forward pass (core's reference recomputes them;
-   * that repeat is not counted).
+   * counted), g = 1 for the top unit, −Δ for the k-th; ΔW_μ = Σ_b g_bμ (x_b − u_bμ W_μ), rescaled
+   * so max|ΔW| = lr. The currents are u from the forward pass. g has 2 non-zero entries per
+   * sample, so the update needs only the 2·B winning (sample, unit) pairs: per pair and input,
+   * one multiply-add for x_b − u_bμ W_μ and one for adding g·(…) into ΔW_μ (2·B pairs × I × 4).
+   * A dense ⟨g xᵀ⟩ = gᵀx product (2·B·I·O, what PyTorch's baseline computes) is not the count.
    */
   "krotov-hopfield": [
     ["row norms ‖W_μ‖", "2·I·O", ({ nIn, nOut }) => 2 * nIn * nOut],
     ["Q = u / ‖W‖", "B·O", ({ batch, nOut }) => batch * nOut],
-    ["⟨g xᵀ⟩ = gᵀx", "2·B·I·O", ({ batch, nIn, nOut }) => 2 * batch * nIn * nOut],
-    ["Σ_b g ⊙ u per unit", "2·B·O", ({ batch, nOut }) => 2 * batch * nOut],
-    ["(Σ g u) ⊙ W and subtract", "2·I·O", ({ nIn, nOut }) => 2 * nIn * nOut],
+    ["x_b − u_bμ W_μ for the 2·B winning pairs", "4·B·I", ({ batch, nIn }) => 4 * batch * nIn],
+    ["ΔW_μ += g·(…) for the 2·B winning pairs", "4·B·I", ({ batch, nIn }) => 4 * batch * nIn],
     ["max |ΔW|", "I·O", ({ nIn, nOut }) => nIn * nOut],
     APPLY,
   ],

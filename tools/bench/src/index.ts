@@ -27,6 +27,7 @@ export {
   tfjsStep,
 } from "./engines/tfjs.js";
 export {
+  blasName,
   blasNote,
   DEFAULT_TORCH_PYTHON,
   runTorchEngines,

@@ -1,3 +1,4 @@
+import { blasName } from "./engines/torch.js";
 import type { FlopCount } from "./flops.js";
 import { fmt, fmtFlops, fmtPct, renderTable } from "./format.js";
 import { SLOW_REPEATS } from "./harness.js";
@@ -21,10 +22,10 @@ export function describeEngine(e: EngineResult): string {
   if (typeof i.path === "string") parts.push(i.path);
   if (typeof i.torch === "string")
     parts.push(`torch ${i.torch} (${i.python}, Python ${i.pythonVersion}), ${i.threads} thread(s)`);
-  if (Array.isArray(i.blasLibraries))
-    parts.push(
-      `BLAS ${i.blasLibraries.map((l) => String(l).split("/").pop()).join(", ") || i.blasInfo}`,
-    );
+  if (Array.isArray(i.blasLibraries)) {
+    const threads = typeof i.blasThreads === "number" ? `, ${i.blasThreads} thread(s)` : "";
+    parts.push(`BLAS ${blasName(i.blasLibraries.map(String)) ?? i.blasInfo}${threads}`);
+  }
   return parts.join("; ");
 }
 

@@ -1,7 +1,8 @@
 import { createRuleRegistry } from "@plasticity/core";
 import { describe, expect, it } from "vitest";
 import { makeCoreStep, runCoreEngine } from "../src/engines/core.js";
-import { runTorchEngines, torchOneStep } from "../src/engines/torch.js";
+import { blasName, blasNote, runTorchEngines, torchOneStep } from "../src/engines/torch.js";
+import { describeEngine } from "../src/report.js";
 import type { StepConfig } from "../src/types.js";
 import { makeWorkload } from "../src/workload.js";
 
@@ -99,5 +100,47 @@ describe("torch engine (Debian python3-torch at /usr/bin/python3)", () => {
       lr: 1e-2,
     });
     expect(e.info).toMatchObject({ threads: 1 });
+    const libs = e.info.blasLibraries as string[];
+    if (libs.some((l) => l.includes("libopenblas"))) {
+      // OpenBLAS keeps its own thread pool: the "1 thread" row must have set it to 1
+      expect(e.info.blasThreads).toBe(1);
+      expect(describeEngine(e)).toMatch(/BLAS OpenBLAS libopenblas\S*\.so\S*, 1 thread\(s\)/);
+    }
+  });
+});
+
+describe("torch's BLAS, named from the libraries its process mapped", () => {
+  const openblas = [
+    "/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3",
+    "/usr/lib/x86_64-linux-gnu/openblas-pthread/liblapack.so.3",
+    "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so",
+  ];
+  const reference = [
+    "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0",
+    "/usr/lib/x86_64-linux-gnu/lapack/liblapack.so.3.11.0",
+  ];
+
+  it("OpenBLAS behind Debian's libblas.so.3 is named OpenBLAS, with the threads note", () => {
+    expect(blasName(openblas)).toBe("OpenBLAS libopenblasp-r0.3.21.so");
+    const n = blasNote(openblas);
+    expect(n).toMatch(/^torch's BLAS here is OpenBLAS libopenblasp-r0\.3\.21\.so/);
+    expect(n).toMatch(/thread count/);
+    expect(n).not.toMatch(/not OpenBLAS/);
+  });
+
+  it("Debian's reference libblas is named and flagged as unoptimised", () => {
+    expect(blasName(reference)).toBe(
+      "Debian's reference libblas /usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0",
+    );
+    expect(blasNote(reference)).toMatch(/reference libblas .*not OpenBLAS or MKL/);
+  });
+
+  it("another BLAS is listed by file name; none found gives no note", () => {
+    expect(blasName(["/opt/lib/libmkl_rt.so.2"])).toBe("libmkl_rt.so.2");
+    expect(blasNote(["/opt/lib/libmkl_rt.so.2"])).toBe(
+      "torch's BLAS here: /opt/lib/libmkl_rt.so.2",
+    );
+    expect(blasName([])).toBeNull();
+    expect(blasNote([])).toBeNull();
   });
 });

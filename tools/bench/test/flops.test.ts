@@ -23,12 +23,17 @@ describe("dense step FLOP formulas", () => {
     expect(f.formula).toContain("2·O²·I");
   });
 
-  it("oja, softhebb and krotov-hopfield add only B·O and I·O terms to Hebb's 4·B·I·O", () => {
+  it("oja and softhebb add only B·O and I·O terms to Hebb's 4·B·I·O", () => {
     expect(denseStepFlops("oja", shape).total).toBe(4 * B * I * O + 2 * B * O + 4 * I * O);
     expect(denseStepFlops("softhebb", shape).total).toBe(4 * B * I * O + 2 * B * O + 4 * I * O);
-    expect(denseStepFlops("krotov-hopfield", shape).total).toBe(
-      4 * B * I * O + 3 * B * O + 7 * I * O,
-    );
+  });
+
+  it("krotov-hopfield counts the forward pass once and ΔW over the 2·B winning pairs, not a dense ⟨g xᵀ⟩", () => {
+    const f = denseStepFlops("krotov-hopfield", shape);
+    expect(f.total).toBe(2 * B * I * O + B * O + 8 * B * I + 5 * I * O);
+    expect(f.total).toBe(161_447_200);
+    expect(f.terms.filter((t) => t.formula === "2·B·I·O")).toHaveLength(1);
+    expect(f.terms.filter((t) => t.formula === "4·B·I")).toHaveLength(2);
   });
 
   it("every term's formula evaluates to its count (B, I, O substituted)", () => {

@@ -37,6 +37,8 @@ interface TorchRun {
   readonly peakRssMiB: number;
   readonly results: readonly {
     readonly threads: number;
+    /** OpenBLAS's thread count for this row; null when the BLAS has no thread control. */
+    readonly blasThreads?: number | null;
     readonly matmul: readonly (TimedCalls & { readonly size: number })[];
     readonly rules: readonly (TimedCalls & { readonly rule: string })[];
   }[];
@@ -51,13 +53,40 @@ function isTorchRun(v: unknown): v is TorchRun {
   return typeof v === "object" && v !== null && typeof (v as TorchRun).ok === "boolean";
 }
 
-/** The reference libblas (netlib) is what Debian's torch gets unless OpenBLAS/BLIS is installed. */
+/** Debian's reference libblas (netlib), what Debian's torch gets unless OpenBLAS or BLIS is installed. */
+const REFERENCE_BLAS = /\/blas\/libblas\.so/;
+/** OpenBLAS's own library (Debian: libopenblas0-pthread / -openmp / -serial behind libblas.so.3). */
+const OPENBLAS = /\/libopenblas[^/]*\.so[^/]*$/;
+
+/**
+ * Which BLAS a process has mapped, from the libraries' paths: the OpenBLAS library by its file
+ * name (e.g. "OpenBLAS libopenblasp-r0.3.21.so"), Debian's reference libblas by its directory,
+ * else the file names; null when no BLAS library was found (e.g. one linked statically).
+ */
+export function blasName(blasLibraries: readonly string[]): string | null {
+  const open = blasLibraries.find((l) => OPENBLAS.test(l));
+  if (open) return `OpenBLAS ${open.split("/").pop()}`;
+  const ref = blasLibraries.find((l) => REFERENCE_BLAS.test(l));
+  if (ref) return `Debian's reference libblas ${ref}`;
+  return blasLibraries.length > 0 ? blasLibraries.map((l) => l.split("/").pop()).join(", ") : null;
+}
+
+/** The report's line on torch's BLAS: which library, and what that means for its numbers. */
 export function blasNote(blasLibraries: readonly string[]): string | null {
-  const ref = blasLibraries.find((l) => /\/blas\/libblas\.so/.test(l));
-  return ref
-    ? `torch's BLAS here is Debian's reference libblas (${ref}), not OpenBLAS or MKL: its matrix products ` +
-        `are those of that unoptimised library (Debian switches torch to OpenBLAS when libopenblas0 is installed)`
-    : null;
+  const name = blasName(blasLibraries);
+  if (name === null) return null;
+  if (blasLibraries.some((l) => OPENBLAS.test(l)))
+    return (
+      `torch's BLAS here is ${name} (${blasLibraries.join(", ")}); each torch row sets OpenBLAS's ` +
+      `thread count to its own. A Debian machine without libopenblas0 gets the reference libblas ` +
+      `instead, whose matrix products are far slower`
+    );
+  if (blasLibraries.some((l) => REFERENCE_BLAS.test(l)))
+    return (
+      `torch's BLAS here is ${name}, not OpenBLAS or MKL: its matrix products are those of that ` +
+      `unoptimised library (Debian switches torch to OpenBLAS when libopenblas0 is installed)`
+    );
+  return `torch's BLAS here: ${blasLibraries.join(", ")}`;
 }
 
 /**
@@ -149,7 +178,7 @@ export function runTorchEngines(
       steps,
       // one python process ran every thread count
       peakRssMiB: run.peakRssMiB,
-      info: { ...info, threads: r.threads },
+      info: { ...info, threads: r.threads, blasThreads: r.blasThreads ?? null },
     };
   });
 }
