@@ -1,8 +1,8 @@
 import { PlasticityError, Rng } from "@plasticity/core";
 
-/** Weight initialisation schemes. */
-export type WeightInit = "normal" | "uniform" | "unit-norm";
-export const WEIGHT_INITS: readonly WeightInit[] = ["normal", "uniform", "unit-norm"];
+import { WEIGHT_INITS, type WeightInit } from "../schema.js";
+
+export { WEIGHT_INITS, type WeightInit };
 
 /** Where a layer's random numbers come from: a seed, or a generator you own (draws are consumed). */
 export interface SeedOptions {
