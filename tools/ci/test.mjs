@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs every workspace's vitest suite through turbo, then prints the one closing line CI reads:
+// Runs every workspace's vitest suite through turbo, then the typecheck and lint checks, then
+// prints the one closing line CI reads:
 // "N passed, N failed" (CI does not read vitest's own summary). Exits non-zero if any test
 // failed or any suite produced no report (a crash before vitest could write one).
 import { spawnSync } from "node:child_process";
@@ -56,6 +57,24 @@ for (const d of withTests) {
     if (tr.status === "failed" && (tr.assertionResults ?? []).length === 0) {
       failed += 1;
       console.error(`suite failed to run: ${tr.name}\n${tr.message ?? ""}`);
+    }
+  }
+}
+// Two more checks that a test run alone would miss: types of test files (vitest strips types
+// without checking them) and lint. Each counts as one passed or failed check.
+if (extra.length === 0) {
+  const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" };
+  for (const [name, args] of [
+    ["typecheck", ["exec", "turbo", "run", "typecheck", "--output-logs=errors-only"]],
+    ["lint", ["exec", "biome", "check", "."]],
+  ]) {
+    const r = spawnSync("pnpm", args, { cwd: root, stdio: "inherit", env });
+    if (r.status === 0) {
+      passed += 1;
+      console.log(`check ${name}: ok`);
+    } else {
+      failed += 1;
+      console.error(`check ${name}: FAILED (run: pnpm ${name})`);
     }
   }
 }
