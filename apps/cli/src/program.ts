@@ -92,7 +92,7 @@ Examples:
   $ plasticity run mnist-quick --set model.layers.0.units=400 --seed 1
   $ plasticity run my-experiment.yaml --backend wasm --out results
   $ plasticity run mnist-quick --set data.limit=5000 --json > summary.json
-  $ plasticity run mnist-quick --plugin @plasticity/plugin-example --set model.layers.0.rule=hebb-decay
+  $ plasticity run --plugin @plasticity/plugin-example --set 'model.layers.0={units: 64, rule: hebb-decay}'
   $ plasticity run --resume runs/mnist-quick-20250101-120000   # continue after Ctrl-C or a crash
 
 A config file (JSON or YAML) may start with "extends: <preset or file>" and override any field.
