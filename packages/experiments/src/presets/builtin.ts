@@ -28,6 +28,27 @@ const mnist = (name: string, description: string, units: number) => ({
   checkpoint: { every: 200 },
 });
 
+/**
+ * A Krotov–Hopfield layer that learns in one epoch. The rule ranks units by the normalised drive
+ * Q_μ = ⟨W_μ, v⟩ / ‖W_μ‖ (the paper's text), which does not depend on the weights' scale, so an
+ * untrained random unit (cosine ≈ 0 with every image) never outranks a trained one: only the units
+ * that win early learn. The anti-Hebbian push of the k-th ranked unit (Δ > 0) then drives the
+ * runner-up away from the image, and that runner-up is mostly a still-random unit, so Δ = 0.4
+ * keeps fewer units learning (ridge 72.7 % vs 76.3 % at random init after 20k images). With Δ = 0,
+ * centred images, unit-norm initial rows and a max-normalised step lr = 0.1, about 25 of the 100
+ * units become digit prototypes in one epoch; the others stay at their random initialisation.
+ * (The reference code ranks by the unnormalised current I_μ instead, so there untrained rows of
+ * norm ≈ 28 outrank trained unit-norm ones and every unit gets to learn; the rule follows the
+ * paper's Q, and a preset cannot change that.)
+ */
+const krotovHopfieldLayer = (units: number) => ({
+  units,
+  rule: "krotov-hopfield",
+  params: { lr: 0.1, p: 2, k: 2, delta: 0, normalize: true },
+  activation: { kind: "power", n: 2 },
+  init: "unit-norm",
+});
+
 export const builtinPresets: readonly Preset[] = [
   {
     name: "mnist-quick",
@@ -49,5 +70,21 @@ export const builtinPresets: readonly Preset[] = [
       "SoftHebb layer of 100 units on MNIST for one epoch; linear probes next to the random-init layer.",
       100,
     ),
+  },
+  {
+    name: "mnist-krotov-hopfield",
+    description:
+      "Krotov–Hopfield layer (100 units, Δ = 0) on centred MNIST, 1 epoch, ~25 s on 2 cores: about 25 digit-prototype filters, the rest stay random; ridge 84.9 % vs 76.3 % at random init.",
+    reference: "Krotov & Hopfield (2019), Unsupervised learning by competing hidden units, PNAS",
+    config: {
+      name: "mnist-krotov-hopfield",
+      description:
+        "Krotov–Hopfield competing hidden units (100 units, p = 2, Δ = 0, lr 0.1 max-normalised) on centred MNIST for one epoch; linear probes on the RePU read-out max(0,u)² next to the random-init layer.",
+      data: { dataset: "mnist", preprocess: "center" },
+      model: { kind: "hebbian-mlp", layers: [krotovHopfieldLayer(100)] },
+      train: { epochs: 1, batchSize: 100 },
+      eval: { probes: ["ridge", "softmax"], trainLimit: 10000 },
+      checkpoint: { every: 200 },
+    },
   },
 ];
