@@ -39,8 +39,9 @@ describe("principal components", () => {
     expect(norm(w)).toBeCloseTo(1, 1);
   });
 
-  it("sanger: rows of W are the top-3 principal components in order", () => {
-    const rng = Rng.seeded(12);
+  /** Train k = 3 linear units with `rule` on Gaussian data with known principal components. */
+  const trainLinearPCA = (rule: typeof sanger, seed: number) => {
+    const rng = Rng.seeded(seed);
     const data = gaussianWithPCs(rng, eigen);
     const d = data.d;
     const k = 3;
@@ -49,10 +50,15 @@ describe("principal components", () => {
     for (let t = 0; t < 3000; t++) {
       const x = data.sample(batch);
       const y = forward(x, w, batch, d, k);
-      learn(sanger, { pre: x, u: y, post: y, batch, nIn: d, nOut: k }, w, {
+      learn(rule, { pre: x, u: y, post: y, batch, nIn: d, nOut: k }, w, {
         lr: 0.02 / (1 + t / 300),
       });
     }
+    return { data, d, k, w };
+  };
+
+  it("sanger: rows of W are the top-3 principal components in order", () => {
+    const { data, d, k, w } = trainLinearPCA(sanger, 12);
     for (let i = 0; i < k; i++) {
       expect(angleDeg(row(w, i, d), data.basis[i]), `row ${i}`).toBeLessThan(3);
       expect(norm(row(w, i, d)), `row ${i}`).toBeCloseTo(1, 1);
@@ -60,19 +66,7 @@ describe("principal components", () => {
   });
 
   it("oja-subspace: rows are orthonormal and span the top-3 principal subspace", () => {
-    const rng = Rng.seeded(13);
-    const data = gaussianWithPCs(rng, eigen);
-    const d = data.d;
-    const k = 3;
-    const w = rng.fillNormal(new Float32Array(k * d), 0, 0.1);
-    const batch = 50;
-    for (let t = 0; t < 3000; t++) {
-      const x = data.sample(batch);
-      const y = forward(x, w, batch, d, k);
-      learn(ojaSubspace, { pre: x, u: y, post: y, batch, nIn: d, nOut: k }, w, {
-        lr: 0.02 / (1 + t / 300),
-      });
-    }
+    const { data, d, k, w } = trainLinearPCA(ojaSubspace, 13);
     for (let i = 0; i < k; i++) {
       const wi = row(w, i, d);
       // fraction of the row's squared norm inside span(e_1, e_2, e_3)
