@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { PlasticityError } from "./errors.js";
+import type { z } from "zod";
+import { closestNames, PlasticityError } from "./errors.js";
 
 /**
  * Explicit per-layer state of a stateful rule (BCM's sliding threshold θ, adaptive thresholds),
@@ -187,6 +187,40 @@ export function checkRuleInput(input: RuleInput): void {
  *   delta({ pre, post, batch, nIn, nOut }, { lr }, out, state) { ...; return state; },
  * });
  */
+/** Refuse a misspelt parameter with the closest known names ("did you mean"). */
+function checkParamNames(rule: string, known: readonly string[], raw: unknown): void {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return;
+  for (const key of Object.keys(raw)) {
+    if (known.includes(key)) continue;
+    const close = closestNames(key, known);
+    throw new PlasticityError(
+      `invalid params: params.${key}: rule "${rule}" has no parameter "${key}".` +
+        (close.length ? ` Did you mean ${close.map((c) => `"${c}"`).join(" or ")}?` : "") +
+        ` Its parameters: ${known.join(", ")}.`,
+      `params.${key}`,
+    );
+  }
+}
+
+/** The zod peer range @plasticity/core is built and tested against. */
+export const ZOD_RANGE = "^4.1.0";
+
+/**
+ * Throws unless `schema` is a zod 4 object schema. Checked by shape, not `instanceof`, so a
+ * schema from the user's own zod 4 works even if a second copy is installed; a zod 3 schema
+ * (`_def` but no `_zod`) gets an error that says which zod is needed.
+ */
+export function checkZodObject(schema: unknown, what: string): void {
+  const s = schema as { _zod?: { def?: { type?: unknown } }; _def?: unknown } | null;
+  if (s && typeof s === "object" && s._zod?.def?.type === "object") return;
+  const hint =
+    s && typeof s === "object" && s._def !== undefined && s._zod === undefined
+      ? ` This looks like a zod 3 schema; plasticity needs zod 4 (${ZOD_RANGE}): install it with "npm install zod@^4" ` +
+        `and import { z } from "zod" (or use the z that @plasticity/core re-exports).`
+      : ` Build it with z.object({ ... }) from zod 4 (${ZOD_RANGE}), e.g. the z that @plasticity/core re-exports.`;
+  throw new PlasticityError(`${what}: expected a zod 4 object schema.${hint}`, "rule.params");
+}
+
 export function defineRule<S extends ParamsSchema, St extends RuleState = RuleState>(
   def: RuleDefinition<S, St>,
 ): Rule<S, St> {
@@ -196,12 +230,7 @@ export function defineRule<S extends ParamsSchema, St extends RuleState = RuleSt
       "rule.name",
     );
   }
-  if (!(def.params instanceof z.ZodObject)) {
-    throw new PlasticityError(
-      `rule "${def.name}".params: expected a zod object schema`,
-      "rule.params",
-    );
-  }
+  checkZodObject(def.params, `rule "${def.name}".params`);
   if (!def.params.safeParse({}).success) {
     throw new PlasticityError(
       `rule "${def.name}".params: every field needs a default (params.parse({}) failed)`,
@@ -216,6 +245,7 @@ export function defineRule<S extends ParamsSchema, St extends RuleState = RuleSt
     ...def,
     kind: "plasticity.rule",
     parseParams(raw?: unknown) {
+      checkParamNames(def.name, Object.keys(def.params.shape), raw);
       return parseOrThrow(strictParams, raw, "params") as z.output<S>;
     },
     initState(shape, params) {

@@ -77,3 +77,25 @@ describe("rule params", () => {
     expect(oja.parseParams({ lr: 0.1 }).lr).toBe(0.1);
   });
 });
+
+describe("rule params: typos and the wrong zod", () => {
+  it("suggests the closest parameter name for a misspelt one", async () => {
+    const { softhebb } = await import("../src/index.js");
+    expect(() => softhebb.parseParams({ temprature: 0.1 })).toThrow(
+      /params\.temprature: rule "softhebb" has no parameter "temprature"\. Did you mean "temperature"\?/,
+    );
+  });
+
+  it("says zod 4 is needed when given a zod 3 schema, and accepts the re-exported z", async () => {
+    const { defineRule, z } = await import("../src/index.js");
+    // the shape of a zod 3 object schema: _def without zod 4's _zod
+    const zod3Like = { _def: { typeName: "ZodObject", shape: () => ({}) }, parse: () => ({}) };
+    const def = { name: "r3", description: "", equation: "", reference: "", delta: () => ({}) };
+    expect(() => defineRule({ ...def, params: zod3Like } as never)).toThrow(
+      /expected a zod 4 object schema\. This looks like a zod 3 schema; plasticity needs zod 4 \(\^4\.1\.0\)/,
+    );
+    expect(() => defineRule({ ...def, params: { lr: 1 } } as never)).toThrow(/zod 4 object schema/);
+    const ok = defineRule({ ...def, params: z.object({ lr: z.number().default(1) }) });
+    expect(ok.parseParams({}).lr).toBe(1);
+  });
+});

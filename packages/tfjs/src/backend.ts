@@ -2,9 +2,10 @@ import { PlasticityError } from "@plasticity/core";
 import * as tf from "@tensorflow/tfjs-core";
 // The pure-JS cpu backend is always there, so tensor ops work even before `initBackend`.
 import "@tensorflow/tfjs-backend-cpu";
-// tfjs-core's Node (CommonJS) bundle registers no gradients, so tf.grad fails without them; the
-// union package's Node bundle registers all of tfjs-core's gradient functions when loaded.
-import "@tensorflow/tfjs";
+// tfjs-core's Node (CommonJS) bundle registers no gradients, so tf.grad fails without them:
+// gen/register-gradients.js is tfjs-core's own registrations as one ES module (built by
+// scripts/bundle-gradients.mjs on install and build), without the @tensorflow/tfjs union bundle.
+import "../gen/register-gradients.js";
 import { ensureConv2dFilterGrad } from "./layers/conv-grad.js";
 
 /** The tfjs backends plasticity knows, fastest first: native TensorFlow, WebAssembly, plain JS. */

@@ -5,6 +5,13 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 
+/**
+ * Types only: brings tfjs-core's declarations of the chained tensor methods (t.reshape(),
+ * t.transpose(), ...) into every program that imports this package; gen/register-gradients.js
+ * registers the methods themselves.
+ */
+export type * as chainedOps from "@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js";
+
 export {
   type Activation,
   activationSchema,
