@@ -26,9 +26,13 @@ if (!agent.startsWith("pnpm/")) {
       'npm would leave "workspace:^" dependency ranges and the workspace-only "source" export condition in the tarball.',
   );
 }
+// the pnpm that runs this script (it sets npm_execpath), so no global pnpm is needed
+const pnpm = process.env.npm_execpath?.includes("pnpm")
+  ? [process.execPath, process.env.npm_execpath]
+  : ["pnpm"];
 const build = spawnSync(
-  "pnpm",
-  ["exec", "turbo", "run", "build", `--filter=${pkg.name}...`, "--output-logs=errors-only"],
+  pnpm[0],
+  [...pnpm.slice(1), "exec", "turbo", "run", "build", `--filter=${pkg.name}...`, "--output-logs=errors-only"],
   {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
