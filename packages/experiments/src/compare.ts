@@ -1,8 +1,10 @@
+import { hostname } from "node:os";
 import { basename } from "node:path";
 import { PlasticityError } from "@plasticity/core";
 import type { ProbeKind } from "./config/schema.js";
 import { accuracyOf, type EvalReport } from "./eval/report.js";
 import { readJsonFile } from "./io/atomic.js";
+import { listCheckpoints } from "./run/checkpoint.js";
 import { requireRunDir } from "./run/rundir.js";
 import { type RunSummary, readSummary } from "./run/summary.js";
 
@@ -10,7 +12,10 @@ import { type RunSummary, readSummary } from "./run/summary.js";
 export interface CompareRow {
   readonly run: string;
   readonly dir: string;
+  /** As summary.json says, except a "running" run whose process is gone is "interrupted". */
   readonly status: RunSummary["status"] | "no summary";
+  /** The step `plasticity run --resume` continues from (interrupted or failed runs), else null. */
+  readonly resumeStep: number | null;
   readonly model: string;
   /** Rule names per layer when the model has them (hebbian-mlp). */
   readonly rules: string;
@@ -44,6 +49,34 @@ function accuracies(ev: EvalReport | null): CompareRow["accuracy"] {
   return out;
 }
 
+/** Is the process that wrote a "running" summary gone? Only knowable on the same host. */
+function writerGone(s: RunSummary): boolean {
+  if (!s.process || s.process.host !== hostname()) return false;
+  try {
+    process.kill(s.process.pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/**
+ * A run's real state: summary.json says "running" until the run ends, so a run killed with
+ * kill -9 (or a lost machine) still says so; when its process is gone it is "interrupted", and
+ * it resumes from its newest checkpoint.
+ */
+export function runState(
+  s: RunSummary | null,
+  checkpointsDir: string,
+): { status: CompareRow["status"]; resumeStep: number | null } {
+  if (!s) return { status: "no summary", resumeStep: null };
+  const cps = listCheckpoints(checkpointsDir);
+  const newest = cps.length ? cps[cps.length - 1]!.step : null;
+  const status = s.status === "running" && writerGone(s) ? "interrupted" : s.status;
+  const resumable = status === "interrupted" || status === "failed";
+  return { status, resumeStep: resumable ? (newest ?? 0) : null };
+}
+
 /** Read the summaries (and configs) of run directories for a side-by-side table. */
 export function compareRuns(dirs: readonly string[]): CompareRow[] {
   if (dirs.length === 0)
@@ -52,10 +85,11 @@ export function compareRuns(dirs: readonly string[]): CompareRow[] {
     const paths = requireRunDir(d);
     const s = readSummary(paths.summary);
     const config = readJsonFile(paths.config, "config");
+    const state = runState(s, paths.checkpoints);
     return {
       run: basename(paths.dir),
       dir: paths.dir,
-      status: s?.status ?? "no summary",
+      ...state,
       model: s?.model ?? String((config as { model?: { kind?: string } })?.model?.kind ?? "?"),
       rules: rulesOf(config),
       seed: s?.seed ?? null,
@@ -104,7 +138,7 @@ export function formatComparison(rows: readonly CompareRow[]): string {
   ];
   const body = rows.map((r) => [
     r.run,
-    r.status,
+    r.resumeStep === null ? r.status : `${r.status} (resume at step ${r.resumeStep})`,
     r.model,
     r.rules,
     r.seed === null ? "?" : String(r.seed),
@@ -119,7 +153,11 @@ export function formatComparison(rows: readonly CompareRow[]): string {
         : `${pct(c.trained)} (${pct(c.randomInit)})`;
     }),
   ]);
-  return `${formatTable(headers, body)}\n\nCells: linear-probe test accuracy in %, trained (random init).`;
+  const resumable = rows.filter((r) => r.resumeStep !== null);
+  const hint = resumable.length
+    ? `\nContinue a stopped run with: plasticity run --resume ${resumable[0]!.dir}`
+    : "";
+  return `${formatTable(headers, body)}\n\nCells: linear-probe test accuracy in %, trained (random init).${hint}`;
 }
 
 /**

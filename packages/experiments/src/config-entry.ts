@@ -23,6 +23,7 @@ export {
 } from "./config/errors.js";
 export {
   applySet,
+  applySets,
   buildConfig,
   type ConfigRegistries,
   type ConfigRequest,

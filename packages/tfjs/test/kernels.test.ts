@@ -9,8 +9,20 @@ import { BACKENDS, useBackend } from "./helpers.js";
 const PARAM_SETS: Record<string, Record<string, unknown>[]> = {
   covariance: [{ lr: 0.1 }, { lr: 0.1, means: "running", tau: 3 }, { means: "running", tau: 1 }],
   bcm: [{ lr: 0.1 }, { lr: 0.05, tau: 2, theta0: 0.5 }],
-  "krotov-hopfield": [{}, { normalize: false, p: 3, k: 3, delta: 0.3, lr: 0.1 }, { p: 1.5, k: 2 }],
-  softhebb: [{ lr: 0.1 }, { lr: 0.1, antiHebbian: true, temperature: 0.5 }],
+  "krotov-hopfield": [
+    {},
+    { normalize: false, p: 3, k: 3, delta: 0.3, lr: 0.1 },
+    { p: 1.5, k: 2 },
+    { rank: "current" },
+    { rank: "current", p: 3, normalize: false },
+  ],
+  softhebb: [
+    { lr: 0.1 },
+    { lr: 0.1, antiHebbian: true, temperature: 0.5 },
+    { lr: 0.1, normalize: true },
+    { lr: 0.1, adaptivePower: 0.5 },
+    { lr: 0.05, normalize: true, adaptivePower: 0.5, antiHebbian: true },
+  ],
   "sm-lateral": [{ lr: 0.1 }, { lr: 0.1, gamma: 0.5 }],
 };
 

@@ -29,6 +29,13 @@ const params = z.object({
     .boolean()
     .default(true)
     .describe("scale ΔW so that max|ΔW| = lr, as the paper's code does (false: plain lr · mean)"),
+  rank: z
+    .enum(["q", "current"])
+    .default("q")
+    .describe(
+      "what ranks the units: q = the paper's Q_μ = I_μ / ‖W_μ‖_p^(p−1) (scale-free); current = the raw " +
+        "I_μ, as the authors' code (DimaKrotov/Biological_Learning) does, where large untrained rows win",
+    ),
 });
 
 /**
@@ -48,6 +55,12 @@ const params = z.object({
  * used. Ties in Q are broken by the lower unit index. With fewer than k units only the top unit
  * learns.
  *
+ * Departure from the reference code: the paper's text ranks by Q (default `rank: "q"`); the
+ * authors' notebook ranks by the raw current I_μ (`rank: "current"`). They differ when rows have
+ * different norms: under Q an untrained random row (cosine ≈ 0 with every image) never outranks
+ * a trained one, so only the units that win early learn; under I a large untrained row (norm ≈
+ * 28 for N(0,1) init on MNIST) outranks unit-norm trained ones, so every unit gets to learn.
+ *
  * Krotov & Hopfield (2019), "Unsupervised learning by competing hidden units", PNAS
  * 116(16):7723–7731; code DimaKrotov/Biological_Learning (PAPERS.md §4).
  */
@@ -55,11 +68,13 @@ export const krotovHopfield = defineRule({
   name: "krotov-hopfield",
   description:
     "Krotov–Hopfield competing hidden units: top unit Hebbian, k-th ranked anti-Hebbian, p-norm decay.",
-  equation: "ΔW_μ = lr · ⟨g(Q_μ) (v − ⟨W_μ, v⟩_μ W_μ)⟩, g = 1 (top), −Δ (k-th), 0 else",
+  equation:
+    "ΔW_μ = lr · ⟨g(Q_μ) (v − ⟨W_μ, v⟩_μ W_μ)⟩, g = 1 (top), −Δ (k-th), 0 else; Q_μ = ⟨W_μ, v⟩_μ / ‖W_μ‖_p^(p−1)",
   reference: "Krotov & Hopfield (2019), Unsupervised learning by competing hidden units, PNAS",
   params,
-  delta({ pre, u, w, batch, nIn, nOut }, { lr, p, k, delta, normalize }, out, state) {
-    const norm = pNormPow(w, nOut, nIn, p);
+  delta({ pre, u, w, batch, nIn, nOut }, { lr, p, k, delta, normalize, rank }, out, state) {
+    // rank by Q = I / ‖W‖_p^(p−1), or by I itself (norm 1 for every unit)
+    const norm = rank === "q" ? pNormPow(w, nOut, nIn, p) : new Float64Array(nOut).fill(1);
     // p ≠ 2: wp = sgn(W)|W|^(p−1), the current I_μ = wp_μ · v (p = 2: I = u, wp is not needed).
     const wp = p === 2 ? null : signedPow(w, p - 1);
     // Per unit: Σ_b g_bμ (the Hebbian coefficient of v_b) and Σ_b g_bμ I_bμ (the decay of W_μ).

@@ -167,6 +167,51 @@ export function applySet(raw: RawConfig, assignment: string): RawConfig {
   return raw;
 }
 
+/** The object at `keys` in `raw`, or undefined. */
+function objectAt(
+  raw: unknown,
+  keys: readonly (string | number)[],
+): Record<string, unknown> | undefined {
+  let cur: unknown = raw;
+  for (const k of keys) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string | number, unknown>)[k];
+  }
+  return isPlainObject(cur) ? cur : undefined;
+}
+
+/**
+ * Apply `--set` assignments in order. An assignment that changes a `rule` (e.g.
+ * model.layers.0.rule=hebb on a preset whose layer had softhebb) resets the `params` beside it,
+ * so the new rule starts from its own defaults instead of failing on the old rule's parameters;
+ * params given by --set for that rule (model.layers.0.params.lr=0.1) are applied on top.
+ */
+export function applySets(raw: RawConfig, sets: readonly string[]): RawConfig {
+  const paths = sets.map((s) => {
+    const eq = s.indexOf("=");
+    return eq > 0 ? parsePath(s.slice(0, eq).trim()).join(".") : "";
+  });
+  const changed: string[] = []; // parents whose rule changed
+  sets.forEach((s, i) => {
+    const keys = paths[i]!.split(".");
+    const isRule = keys[keys.length - 1] === "rule";
+    const parent = keys.slice(0, -1).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+    const before = isRule ? objectAt(raw, parent)?.rule : undefined;
+    applySet(raw, s);
+    const now = isRule ? objectAt(raw, parent) : undefined;
+    if (now && now.rule !== before && "params" in now) changed.push(parent.join("."));
+  });
+  for (const parent of changed) {
+    const obj = objectAt(raw, parsePath(parent));
+    if (!obj) continue;
+    obj.params = {};
+    sets.forEach((s, i) => {
+      if (paths[i]!.startsWith(`${parent}.params`)) applySet(raw, s);
+    });
+  }
+  return raw;
+}
+
 export interface ConfigRegistries {
   readonly rules: RuleRegistry;
   readonly models: ModelRegistry;
@@ -223,7 +268,7 @@ export function buildConfig(
   regs: ConfigRegistries,
 ): { config: ExperimentConfig; source: string } {
   const { raw, source } = loadRawConfig(req.target, regs.presets, req.cwd);
-  for (const s of req.sets ?? []) applySet(raw, s);
+  applySets(raw, req.sets ?? []);
   if (req.seed !== undefined) raw.seed = req.seed;
   if (req.backend !== undefined) raw.backend = req.backend;
   const extra = [

@@ -1,3 +1,5 @@
+import { closestNames } from "@plasticity/core";
+import { DATASET_NAMES } from "@plasticity/datasets/names";
 import { z } from "zod";
 
 /** Backends `--backend` accepts; "auto" tries tensorflow (tfjs-node) → wasm → cpu. */
@@ -26,6 +28,17 @@ export const dataSchema = z
       .string()
       .min(1)
       .default("mnist")
+      .superRefine((name, ctx) => {
+        if ((DATASET_NAMES as readonly string[]).includes(name)) return;
+        const close = closestNames(name, DATASET_NAMES);
+        ctx.addIssue({
+          code: "custom",
+          message:
+            `unknown dataset "${name}".` +
+            (close.length ? ` Did you mean ${close.map((c) => `"${c}"`).join(" or ")}?` : "") +
+            ` Known: ${DATASET_NAMES.join(", ")} (plasticity list datasets).`,
+        });
+      })
       .describe("Dataset name; see `plasticity list datasets`."),
     dir: z
       .string()

@@ -78,8 +78,11 @@ export function resolveRule(
   } catch (err) {
     const e = err as PlasticityError;
     const field = e.field ? `model.layers.${i}.${e.field}` : `model.layers.${i}.params`;
+    const inner = e.message.replace(/^invalid params: /, "");
     throw new PlasticityError(
-      `model.layers.${i}.params (rule "${rule.name}"): ${e.message.replace(/^invalid params: /, "")}`,
+      inner.startsWith("params.")
+        ? `model.layers.${i}.${inner} (rule "${rule.name}")`
+        : `model.layers.${i}.params (rule "${rule.name}"): ${inner}`,
       field,
     );
   }

@@ -2,8 +2,9 @@ import cliProgress from "cli-progress";
 import type { RunEvent } from "./events.js";
 
 /**
- * A progress bar for `runExperiment`'s events: step, samples/s and ETA on one line of `stream`.
- * Only draws on a terminal; `enabled: false` (or a pipe) makes it a no-op.
+ * A progress bar for `runExperiment`'s events: step, samples/s and ETA on one line of `stream`,
+ * then the evaluation's parts (features, each probe fit) with its ETA. Only draws on a terminal;
+ * `enabled: false` (or a pipe) makes it a no-op.
  */
 export function createProgressBar(
   stream: NodeJS.WriteStream = process.stderr,
@@ -21,11 +22,33 @@ export function createProgressBar(
     },
     cliProgress.Presets.shades_classic,
   );
+  const evalBar = new cliProgress.SingleBar(
+    {
+      stream,
+      format: " {bar} eval {value}/{total} | {part} | ETA {eta_formatted}",
+      hideCursor: true,
+      fps: 2,
+    },
+    cliProgress.Presets.shades_classic,
+  );
   let active = false;
+  let evalActive = false;
   let t0 = 0;
   let s0 = 0;
   return {
     onEvent(e) {
+      if (e.type === "eval") {
+        if (!evalActive) {
+          evalBar.start(e.total, e.done, { part: e.message });
+          evalActive = true;
+        } else evalBar.update(e.done, { part: e.message });
+        return;
+      }
+      if (evalActive && e.type === "phase" && e.phase === "figures") {
+        evalBar.update(evalBar.getTotal(), { part: "done" });
+        evalBar.stop();
+        evalActive = false;
+      }
       if (e.type === "start") {
         bar.start(e.totalSteps, e.startStep, { rate: "-" });
         active = true;
@@ -47,7 +70,9 @@ export function createProgressBar(
     },
     stop() {
       if (active) bar.stop();
+      if (evalActive) evalBar.stop();
       active = false;
+      evalActive = false;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { Rng } from "@plasticity/core";
+import { type PlasticityError, Rng } from "@plasticity/core";
 import { type BackendInfo, initBackend } from "@plasticity/tfjs";
+import { ConfigError } from "../config/errors.js";
 import type { ExperimentConfig } from "../config/schema.js";
 import { type ExperimentData, head, loadExperimentData, stepsPerEpoch } from "../data.js";
 import type { ProbeSplits } from "../eval/evaluate.js";
@@ -82,6 +83,12 @@ export async function prepareRun(
   const backend = await initBackend({ backend: config.backend });
   emit({ type: "phase", phase: "data", message: `data: loading ${config.data.dataset}` });
   const data = await loadExperimentData(config.data);
-  totalSteps(config, data.train.shape[0]); // throws on a batch larger than the training set
+  try {
+    totalSteps(config, data.train.shape[0]);
+  } catch (err) {
+    // a batch larger than the training set: the config is wrong, not the machine
+    const e = err as PlasticityError;
+    throw new ConfigError(e.message, e.field);
+  }
   return { backend, data };
 }

@@ -7,7 +7,7 @@ import { batchOf, rowNorms } from "./ops.js";
 /**
  * Krotov–Hopfield competing hidden units (core `krotov-hopfield`, PNAS 2019):
  * currents I_μ = ⟨W_μ, x⟩_μ = x · sgn(W_μ)|W_μ|^(p−1), ranked per sample by
- * Q_μ = I_μ / ‖W_μ‖_p^(p−1); g = 1 for the top unit, −Δ for the k-th (when nOut ≥ k), 0 otherwise;
+ * Q_μ = I_μ / ‖W_μ‖_p^(p−1) (rank "q") or by I_μ (rank "current", the authors' code); g = 1 for the top unit, −Δ for the k-th (when nOut ≥ k), 0 otherwise;
  * ΔW_μ = Σ_b g_bμ (x_b − I_bμ W_μ), scaled by lr / max|ΔW| (normalize) or lr / batch.
  *
  * For p = 2 the currents are the layer's pre-activation u = x Wᵀ (the RuleInput contract), so
@@ -19,12 +19,13 @@ import { batchOf, rowNorms } from "./ops.js";
 export const krotovHopfieldKernel: RuleKernelConfig<z.output<typeof krotovHopfield.params>> = {
   ruleName: "krotov-hopfield",
   backendName: "*",
-  kernelFunc({ pre, u, w }, { lr, p, k, delta, normalize }, state) {
+  kernelFunc({ pre, u, w }, { lr, p, k, delta, normalize, rank }, state) {
     const [nOut, nIn] = w.shape;
     const { current, norm } = p === 2 ? { current: u, norm: rowNorms(w) } : pMetric(pre, w, p);
-    // Q = I / norm; a zero weight row has I = 0, so dividing it by 1 instead of 0 gives Q = 0.
+    // Q = I / norm (rank "current": I itself); a zero weight row has I = 0, so dividing it by 1
+    // instead of 0 gives Q = 0.
     const safeNorm = tf.where(tf.greater(norm, 0), norm, tf.onesLike(norm));
-    const q = tf.div<tf.Tensor2D>(current, safeNorm);
+    const q = rank === "q" ? tf.div<tf.Tensor2D>(current, safeNorm) : current;
     const { top, kth } = rankedUnits(q, k);
     const sample = tf.range(0, batchOf(pre), 1, "int32");
     const pairs = [competitor(pre, w, current, sample, top, 1)];
