@@ -152,7 +152,7 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
       "after",
       `
 Examples:
-  $ plasticity run                      # quick default preset on real MNIST, under a minute on 2 cores
+  $ plasticity run                      # quick default preset (mnist-quick) on real MNIST
   $ plasticity list presets
   $ plasticity run --help               # every config field with its default
   $ plasticity compare runs/*`,

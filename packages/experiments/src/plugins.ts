@@ -38,7 +38,7 @@ export function resolvePluginSpec(spec: string, cwd = process.cwd()): string {
       return createRequire(import.meta.url).resolve(spec);
     } catch {
       throw new PlasticityError(
-        `--plugin ${spec}: cannot find the package from ${resolve(cwd)}; install it (pnpm add ${spec}) or give a path to its built .js file`,
+        `--plugin ${spec}: cannot find the package from ${resolve(cwd)}; install it (npm install ${spec}, or npx -y pnpm@10.34.9 add -w ${spec} in this repository) or give a path to its built .js file`,
         "--plugin",
       );
     }

@@ -54,7 +54,8 @@ export function getBackendInfo(): BackendInfo | null {
 
 const HOW_TO_FIX: Record<BackendName, string> = {
   tensorflow:
-    'install the native backend with "pnpm add @tensorflow/tfjs-node@4.22.0" (it downloads a TensorFlow ' +
+    'install the native backend in your project with "npm install @tensorflow/tfjs-node@4.22.0" (in this ' +
+    'repository\'s workspace: "npx -y pnpm@10.34.9 add -w @tensorflow/tfjs-node@4.22.0"; it downloads a TensorFlow ' +
     'binary at install time), or choose backend "wasm" or "cpu"',
   wasm:
     "make sure @tensorflow/tfjs-backend-wasm@4.22.0 is installed and its dist/*.wasm files are readable " +

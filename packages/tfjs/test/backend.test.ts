@@ -53,7 +53,8 @@ describe("initBackend", () => {
     expect((err as PlasticityError).field).toBe("backend");
     expect((err as Error).message).toMatch(/backend "tensorflow" could not be initialised/);
     expect((err as Error).message).toMatch(/@tensorflow\/tfjs-node was not found/);
-    expect((err as Error).message).toMatch(/pnpm add @tensorflow\/tfjs-node/);
+    expect((err as Error).message).toMatch(/npm install @tensorflow\/tfjs-node@4\.22\.0/);
+    expect((err as Error).message).toMatch(/npx -y pnpm@10\.34\.9 add -w @tensorflow\/tfjs-node/);
     // the previous backend stays active and reported
     expect(getBackendInfo()).toBe(before);
     expect(tf.getBackend()).toBe(before?.name);
