@@ -18,7 +18,6 @@ const fail = (msg) => {
   process.exit(1);
 };
 
-// biome-ignore lint/suspicious/noUndeclaredEnvVars: set by the package manager running prepack, not a turbo task input
 const agent = process.env.npm_config_user_agent ?? "";
 if (!agent.startsWith("pnpm/")) {
   fail(
@@ -32,7 +31,15 @@ const pnpm = process.env.npm_execpath?.includes("pnpm")
   : ["pnpm"];
 const build = spawnSync(
   pnpm[0],
-  [...pnpm.slice(1), "exec", "turbo", "run", "build", `--filter=${pkg.name}...`, "--output-logs=errors-only"],
+  [
+    ...pnpm.slice(1),
+    "exec",
+    "turbo",
+    "run",
+    "build",
+    `--filter=${pkg.name}...`,
+    "--output-logs=errors-only",
+  ],
   {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],

@@ -224,10 +224,18 @@ describe("hand-computed updates (lr = 1 unless stated)", () => {
     // D = [[0.25·1, 0.25·2], [0.75·1, 0.75·(2 − 0.5·ln3)]]; max|D| = 0.75·(2 − 0.5 ln 3) = 1.088
     const D = [0.25, 0.5, 0.75, 0.75 * (2 - 0.5 * l3)];
     const m = Math.max(...D);
-    close(softhebb.apply(s, { lr: 0.1, normalize: true }).dw, D.map((d) => (0.1 * d) / m));
+    close(
+      softhebb.apply(s, { lr: 0.1, normalize: true }).dw,
+      D.map((d) => (0.1 * d) / m),
+    );
     // rates |2 − 1|^0.5 = 1 and |0.5 − 1|^0.5 = 0.707 on rows 0 and 1
     const r1 = Math.sqrt(0.5);
-    close(softhebb.apply(s, { lr: 1, adaptivePower: 0.5 }).dw, [D[0]!, D[1]!, D[2]! * r1, D[3]! * r1]);
+    close(softhebb.apply(s, { lr: 1, adaptivePower: 0.5 }).dw, [
+      D[0]!,
+      D[1]!,
+      D[2]! * r1,
+      D[3]! * r1,
+    ]);
   });
   it("sm-feedforward: ⟨y xᵀ⟩ − W", () => {
     close(smFeedforward.apply(input, { lr: 1 }).dw, [0, 2, 1.5, 5]);
