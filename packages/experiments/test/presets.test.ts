@@ -36,7 +36,22 @@ describe("mnist-krotov-hopfield preset", () => {
       k: 2,
       delta: 0,
       normalize: true,
+      rank: "q",
     });
+  });
+
+  it("mnist-krotov-hopfield-code ranks by the raw current and anneals lr linearly, as the authors' code", () => {
+    const { config } = buildConfig({ target: "mnist-krotov-hopfield-code" }, regs);
+    expect(config.train.lrSchedule).toEqual({ kind: "linear", min: 0 });
+    const layer = (
+      config.model.layers as { params: unknown; init: string; initScale: number }[]
+    )[0]!;
+    expect(krotovHopfield.parseParams(layer.params)).toMatchObject({
+      rank: "current",
+      delta: 0.4,
+      k: 2,
+    });
+    expect([layer.init, layer.initScale]).toEqual(["normal", 1]);
   });
 
   it("is listed next to the SoftHebb presets", () => {
