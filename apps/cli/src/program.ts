@@ -15,6 +15,8 @@ import { dataCommand } from "./commands/data.js";
 import { listCommand } from "./commands/list.js";
 import { type RegistryLoaders, type RunFlags, runCommand } from "./commands/run.js";
 import { addRunDirCommands } from "./commands/run-dir.js";
+import { addSweepCommand, type SweepFlags, sweepCommand } from "./commands/sweep.js";
+import { addWorkerCommand } from "./commands/worker.js";
 import { EXIT, exitCodeOf, UsageError, usagePhase } from "./errors.js";
 import { configFieldsHelp, RUN_EXAMPLES } from "./help.js";
 import { type CliIO, printJson } from "./io.js";
@@ -132,6 +134,41 @@ function addConfigCommand(
     });
 }
 
+/**
+ * Run `f` with an AbortSignal that SIGINT/SIGTERM trip (the sweep then stops its runs, each
+ * checkpointing); a stopped `f` exits 130 / 143 with how to continue.
+ */
+async function withStopSignals(
+  io: CliIO,
+  f: (signal: AbortSignal) => Promise<number>,
+): Promise<number> {
+  const ctl = new AbortController();
+  let got: "SIGINT" | "SIGTERM" | null = null;
+  const on = (s: "SIGINT" | "SIGTERM") => () => {
+    if (got) process.exit(s === "SIGINT" ? EXIT.interrupted : 143);
+    got = s;
+    io.stderr.write(
+      `\nplasticity: ${s}; stopping the runs in progress at their next step (each writes a checkpoint)\n`,
+    );
+    ctl.abort();
+  };
+  const onInt = on("SIGINT");
+  const onTerm = on("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  try {
+    const code = await f(ctl.signal);
+    if (got) {
+      io.stderr.write("plasticity: sweep stopped; run the same command again to resume it\n");
+      return got === "SIGINT" ? EXIT.interrupted : 143;
+    }
+    return code;
+  } finally {
+    process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
+  }
+}
+
 /** Build the commander program; `setExit(code)` is called with the exit code of the action. */
 export function createProgram(io: CliIO, setExit: (code: number) => void): Command {
   const loaders = registryLoaders(io);
@@ -189,6 +226,14 @@ Examples:
       setExit(await dataCommand(io, name, o));
     });
   addRunDirCommands(program, io, setExit, loaders.forRun);
+  addSweepCommand(program, io, async (args, o) =>
+    setExit(
+      await withStopSignals(io, (signal) =>
+        sweepCommand(io, args, o as SweepFlags, loaders, signal),
+      ),
+    ),
+  );
+  addWorkerCommand(program, io, setExit);
   return program;
 }
 

@@ -91,9 +91,9 @@ describe("plasticity run end to end (small real MNIST subset)", () => {
     expect(cmp.code, cmp.stderr).toBe(0);
     expect(cmp.stdout).toContain("layer1/ridge %");
     const cmpJson = JSON.parse(cli(["compare", summary.dir, "--json"]).stdout) as {
-      status: string;
-    }[];
-    expect(cmpJson[0]!.status).toBe("completed");
+      runs: { status: string }[];
+    };
+    expect(cmpJson.runs[0]!.status).toBe("completed");
   });
 
   it("a plugin's rule is usable by name in a config", () => {
@@ -192,7 +192,7 @@ describe("--resume after the process is killed", () => {
     expect(stale.steps.done).toBeGreaterThan(0);
     expect(stale.checkpoint.step).toBe(stale.steps.done);
     const cmp = cli(["compare", dir, "--json"]);
-    expect(JSON.parse(cmp.stdout)[0]).toMatchObject({
+    expect(JSON.parse(cmp.stdout).runs[0]).toMatchObject({
       status: "interrupted",
       resumeStep: killed.step,
     });
@@ -236,7 +236,7 @@ describe("--resume after the process is killed", () => {
     expect(doc.interrupted.step).toBe(finalState(dir).step);
     const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as Summary;
     expect(summary.status).toBe("interrupted");
-    expect(JSON.parse(cli(["compare", dir, "--json"]).stdout)[0].resumeStep).toBe(
+    expect(JSON.parse(cli(["compare", dir, "--json"]).stdout).runs[0].resumeStep).toBe(
       doc.interrupted.step,
     );
   });

@@ -101,3 +101,4 @@ export { RunInterruptedError } from "./run/interrupted.js";
 export { MetricsLog, readMetrics } from "./run/metrics-log.js";
 export { createRunDir, type RunPaths, requireRunDir, runPaths, timestamp } from "./run/rundir.js";
 export { peakRssMB, type RunSummary, readSummary } from "./run/summary.js";
+export * from "./sweep/index.js";

@@ -1,9 +1,14 @@
 import { resolve } from "node:path";
 import type { RunEvent } from "@plasticity/experiments";
 import {
+  aggregateCsv,
+  aggregateRuns,
+  aggregateTable,
   compareChartSvg,
   compareRuns,
   formatComparison,
+  formatTable,
+  outcomesOfRunDirs,
   type Registries,
   readMetrics,
   requireRunDir,
@@ -102,18 +107,33 @@ export function addRunDirCommands(
     .argument("<run-dir...>", "run directories")
     .option("--json", "print JSON")
     .option("--chart <file.svg>", "also draw probe accuracy per layer, one bar per run, as SVG")
+    .option(
+      "--csv <file>",
+      "write mean ± std (and n) over seeds of every accuracy and of time, per setting, as CSV",
+    )
     .addHelpText(
       "after",
       '\nExamples:\n  $ plasticity compare runs/*\n  $ plasticity compare runs/a runs/b --json\n  $ plasticity compare runs/baseline-* runs/miconi-* --chart layers.svg\n\nA run killed mid-training shows as "interrupted" with the step it resumes from.',
     )
-    .action(async (dirs: string[], o: { json?: boolean; chart?: string }) => {
-      const rows = await usagePhase(() => compareRuns(dirs.map((d) => resolve(io.cwd, d))));
+    .action(async (dirs: string[], o: { json?: boolean; chart?: string; csv?: string }) => {
+      const paths = dirs.map((d) => resolve(io.cwd, d));
+      const rows = await usagePhase(() => compareRuns(paths));
+      const groups = aggregateRuns(await usagePhase(() => outcomesOfRunDirs(paths)));
       if (o.chart) {
         const svg = await usagePhase(() => compareChartSvg(rows));
         writeFileAtomic(resolve(io.cwd, o.chart), svg);
       }
-      if (o.json) printJson(io, rows);
-      else io.stdout.write(`${formatComparison(rows)}\n`);
+      if (o.csv) writeFileAtomic(resolve(io.cwd, o.csv), aggregateCsv(groups));
+      if (o.json) printJson(io, { runs: rows, groups });
+      else {
+        io.stdout.write(`${formatComparison(rows)}\n`);
+        if (groups.some((g) => g.seeds.length > 1)) {
+          const { headers, rows: cells } = aggregateTable(groups);
+          io.stdout.write(
+            `\nGrouped over seeds (mean ± std of test accuracy, %):\n${formatTable(headers, cells)}\n`,
+          );
+        }
+      }
       setExit(EXIT.ok);
     });
 }

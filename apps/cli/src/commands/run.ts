@@ -58,6 +58,19 @@ function stopOnSignals(io: CliIO) {
   };
 }
 
+/**
+ * A run started by a sweep worker (PLASTICITY_WATCH_PARENT=1) exits at once when its parent
+ * dies: Node has no parent-death signal, and an orphan would keep writing into a run directory
+ * that another worker is about to resume.
+ */
+function watchParent(): void {
+  if (process.env.PLASTICITY_WATCH_PARENT !== "1") return;
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(137);
+  }, 250).unref();
+}
+
 /** `--out` must be a directory (or not exist yet): say so before any work. */
 function checkOut(cwd: string, out: string): string {
   const dir = resolve(cwd, out);
@@ -84,6 +97,7 @@ export async function runCommand(
       "--resume",
     );
   }
+  watchParent();
   const { resumeExperiment, runExperiment, RunInterruptedError } = await tensorStack();
   const stop = stopOnSignals(io);
   const printer = await eventPrinter(io, json);

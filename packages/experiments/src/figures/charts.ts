@@ -200,3 +200,52 @@ export function compareAccuracySpec(
     },
   };
 }
+
+/** One point of a sweep chart: a setting's value, a metric, its mean and ± std over seeds. */
+export interface GridPoint {
+  readonly x: number | string;
+  readonly metric: string;
+  readonly mean: number;
+  readonly lo: number;
+  readonly hi: number;
+  readonly n: number;
+}
+
+/**
+ * Accuracy against a swept parameter: one line per metric (layer/probe), points at the mean over
+ * seeds and error bars of ± one standard deviation.
+ */
+export function gridChartSpec(points: readonly GridPoint[], param: string): TopLevelSpec {
+  const quantitative = points.every((p) => typeof p.x === "number");
+  const x = {
+    field: "x",
+    type: quantitative ? ("quantitative" as const) : ("ordinal" as const),
+    title: param,
+    ...(quantitative ? { scale: { zero: false } } : {}),
+  };
+  return {
+    $schema: SCHEMA,
+    title: `Test accuracy against ${param} (mean ± std over seeds)`,
+    data: { values: points.map((p) => ({ ...p })) },
+    width: 420,
+    height: 260,
+    encoding: { x, color: { field: "metric", type: "nominal", title: null } },
+    layer: [
+      {
+        mark: { type: "line", point: true },
+        encoding: {
+          y: {
+            field: "mean",
+            type: "quantitative",
+            title: "test accuracy",
+            scale: { zero: false },
+          },
+        },
+      },
+      {
+        mark: { type: "errorbar", ticks: true },
+        encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
+      },
+    ],
+  };
+}
