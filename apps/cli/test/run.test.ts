@@ -189,12 +189,14 @@ describe("--resume after the process is killed", () => {
       checkpoint: { step: number };
     };
     expect(stale.status).toBe("running");
-    expect(stale.steps.done).toBeGreaterThan(0);
-    expect(stale.checkpoint.step).toBe(stale.steps.done);
+    // written after each checkpoint: the kill may land between the two writes
+    expect(stale.steps.done).toBeLessThanOrEqual(killed.step);
+    expect(stale.checkpoint?.step ?? 0).toBe(stale.steps.done);
     const cmp = cli(["compare", dir, "--json"]);
     expect(JSON.parse(cmp.stdout).runs[0]).toMatchObject({
       status: "interrupted",
       resumeStep: killed.step,
+      steps: `${killed.step}/1000`,
     });
     expect(cli(["compare", dir]).stdout).toContain(`interrupted (resume at step ${killed.step})`);
     const r = cli(["run", "--resume", dir, "--json"], 300_000);

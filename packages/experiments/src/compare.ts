@@ -93,7 +93,8 @@ export function compareRuns(dirs: readonly string[]): CompareRow[] {
       model: s?.model ?? String((config as { model?: { kind?: string } })?.model?.kind ?? "?"),
       rules: rulesOf(config),
       seed: s?.seed ?? null,
-      steps: s ? `${s.steps.done}/${s.steps.total}` : "?",
+      // a run killed between its checkpoint and its summary update: the checkpoint is the truth
+      steps: s ? `${Math.max(s.steps.done, state.resumeStep ?? 0)}/${s.steps.total}` : "?",
       backend: s?.backend?.name ?? "?",
       trainSeconds: s ? s.trainSeconds : null,
       peakRssMB: s ? s.peakRssMB : null,

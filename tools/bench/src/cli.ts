@@ -6,6 +6,7 @@ import { DEFAULT_TIMING } from "./harness.js";
 import { describeMachine } from "./machine.js";
 import { renderReport } from "./report.js";
 import { type LocalEngine, runLocalEngine, runRules } from "./rules.js";
+import { renderSweep, runSweepBench } from "./sweep.js";
 import type { StepConfig } from "./types.js";
 import { runWorkers, type WorkersReport } from "./workers/run.js";
 import { checkStepConfig } from "./workload.js";
@@ -23,6 +24,11 @@ export const BENCHMARKS: readonly { readonly name: string; readonly description:
     description: "each engine's matmul peak only (best of n×n · n×n for n = 256, 512, 1024)",
   },
   { name: "torch", description: "the PyTorch side of `rules` only (1 thread and all threads)" },
+  {
+    name: "sweep",
+    description:
+      "plasticity sweep of short MNIST runs with --jobs 1 and 2 (the local pool's speed-up; --runs N, --jobs-list a,b)",
+  },
   {
     name: "workers",
     description: "the wasm dense step in 1 and 2 worker_threads at once: aggregate samples/s",
@@ -59,6 +65,8 @@ options:
   --worker-rule <name>    rule for \`workers\` (hebb)
   --worker-backend <name> backend for \`workers\` (wasm)
   --duration-ms <ms>      how long each worker run lasts (5000)
+  --runs <n>              runs of the \`sweep\` benchmark (4)
+  --jobs-list <a,b>       --jobs values \`sweep\` compares (1,2)
 `;
 
 const OPTIONS = {
@@ -86,6 +94,8 @@ const OPTIONS = {
   "worker-backend": { type: "string" },
   "duration-ms": { type: "string" },
   config: { type: "string" },
+  runs: { type: "string" },
+  "jobs-list": { type: "string" },
 } as const;
 
 type Values = ReturnType<
@@ -288,6 +298,15 @@ export async function main(
           log,
         });
         out(json ? JSON.stringify(report) : renderReport(report));
+        return 0;
+      }
+      case "sweep": {
+        const report = runSweepBench({
+          runs: int(v, "runs", 4),
+          jobs: list(v, "jobs-list", ["1", "2"]).map(Number),
+          log,
+        });
+        out(json ? JSON.stringify(report) : renderSweep(report));
         return 0;
       }
       case "workers": {
