@@ -14,6 +14,7 @@ export {
   type Graph,
   type GraphNode,
   INPUT,
+  inputsOf,
   OUTPUT,
   type WeightNode,
   weightNodes,

@@ -4,6 +4,7 @@ import { backward, type GradientReducer } from "./backward.js";
 import { angleDegrees, normRatio } from "./diagnostics.js";
 import { disposeTrace, forward } from "./forward.js";
 import { buildGraph, type Graph, OUTPUT } from "./graph.js";
+import type { WeightOp } from "./layers/ops.js";
 import { hingeLoss, type LossResult, softmaxLoss } from "./loss.js";
 import { disposeParams, initParams, type LayerParams } from "./params.js";
 import { type OpProfile, timed } from "./profile.js";
@@ -83,15 +84,15 @@ export class FeedbackNetwork {
     return [...this.params.keys()];
   }
 
-  /** W, R of a layer (owned by the network). */
-  layer(name: string): { W: tf.Tensor; R: tf.Tensor; B: tf.Tensor | null } {
+  /** A weight layer's W, R, DFA matrix B (or null) and op (owned by the network). */
+  layer(name: string): { W: tf.Tensor; R: tf.Tensor; B: tf.Tensor | null; op: WeightOp } {
     const p = this.params.get(name);
     if (!p)
       throw new PlasticityError(
         `layer: no weight layer "${name}" (have ${this.weightLayers.join(", ")})`,
         "layer",
       );
-    return { W: p.W, R: p.R, B: p.B };
+    return { W: p.W, R: p.R, B: p.B, op: p.op };
   }
 
   private checkX(x: tf.Tensor4D): void {
@@ -105,7 +106,8 @@ export class FeedbackNetwork {
     }
   }
 
-  private loss(o: Float32Array, y: Int32Array, norm?: number): LossResult {
+  /** The output cost of outputs o [batch × classes] for labels y: mean cost, e^L, hits. */
+  outputCost(o: Float32Array, y: Int32Array, norm?: number): LossResult {
     const t = this.training;
     return t.loss === "hinge"
       ? hingeLoss(o, y, this.graph.classes, t.offClassFactor, norm)
@@ -125,7 +127,7 @@ export class FeedbackNetwork {
     });
     try {
       const res = timed(profile, "loss", () =>
-        this.loss(trace.values.get(OUTPUT)!.dataSync() as Float32Array, y, opts.norm),
+        this.outputCost(trace.values.get(OUTPUT)!.dataSync() as Float32Array, y, opts.norm),
       );
       const eTop = tf.tensor2d(res.grad, [y.length, this.graph.classes]);
       const metrics: Record<string, number> = {};
@@ -183,7 +185,7 @@ export class FeedbackNetwork {
     });
     const record = new Map<string, tf.Tensor>();
     try {
-      const res = this.loss(trace.values.get(OUTPUT)!.dataSync() as Float32Array, y);
+      const res = this.outputCost(trace.values.get(OUTPUT)!.dataSync() as Float32Array, y);
       const eTop = tf.tensor2d(res.grad, [y.length, this.graph.classes]);
       backward(this.graph, this.params, trace, eTop, this.training, {
         method,
@@ -237,7 +239,7 @@ export class FeedbackNetwork {
       const m = Math.min(batch, n - s);
       const xt = tf.tensor4d(x.subarray(s * d, (s + m) * d), [m, h, w, c]);
       const o = this.predict(xt);
-      const r = this.loss(o.dataSync() as Float32Array, y.subarray(s, s + m));
+      const r = this.outputCost(o.dataSync() as Float32Array, y.subarray(s, s + m));
       tf.dispose([xt, o]);
       correct += r.correct;
       loss += r.loss * m;

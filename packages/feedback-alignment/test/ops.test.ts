@@ -59,8 +59,8 @@ describe.each(BACKENDS)("weight ops on %s", (backend) => {
       const d = normal(rng, 3 * 7 * 6 * 5);
       const [xt, Wt, Ft, dt] = [
         tf.tensor(x, shape),
-        tf.tensor(W, op.shape),
-        tf.tensor(F, op.shape),
+        tf.tensor(W, [...op.shape]),
+        tf.tensor(F, [...op.shape]),
         tf.tensor(d, [3, 7, 6, 5]),
       ];
       const ref = convGradsRef(x, F, d, shape, [...op.shape]);
