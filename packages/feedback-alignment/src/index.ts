@@ -32,6 +32,11 @@ export {
 } from "./kernels/pool.js";
 export { ConvOp, DenseOp, type WeightOp } from "./layers/ops.js";
 export { UntiedOp } from "./layers/untied.js";
+export {
+  type LinearExperimentOptions,
+  type LinearExperimentResult,
+  linearFeedbackExperiment,
+} from "./linear.js";
 export { hingeLoss, type LossResult, softmaxLoss } from "./loss.js";
 export {
   FeedbackNetwork,
