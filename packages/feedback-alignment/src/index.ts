@@ -45,6 +45,12 @@ export {
   type StepOptions,
   type StepResult,
 } from "./network.js";
+export {
+  barrier,
+  type SharedGradients,
+  sharedGradients,
+  sharedReducer,
+} from "./parallel/allreduce.js";
 export type { LayerParams } from "./params.js";
 export { OpProfile, timed } from "./profile.js";
 export * from "./schema.js";

@@ -13,11 +13,11 @@ describe("the linear case (Amit's theory)", () => {
     expect(urfb.map((r) => r.error[0])).toEqual(fa.map((r) => r.error[0]));
     for (const step of [50, 100]) {
       // lower on every seed, and by a factor > 1.5 on (geometric) average
-      seeds.forEach((seed, i) =>
+      for (const [i, seed] of seeds.entries()) {
         expect(urfb[i]!.error[step]!, `seed ${seed}, step ${step}`).toBeLessThan(
           fa[i]!.error[step]!,
-        ),
-      );
+        );
+      }
       expect(logMean(urfb, step)).toBeLessThan(logMean(fa, step) - Math.log10(1.5));
       // bp, the gradient itself, is faster still
       expect(logMean(bp, step)).toBeLessThan(logMean(urfb, step));
