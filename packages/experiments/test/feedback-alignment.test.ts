@@ -107,7 +107,8 @@ describe("model kind feedback-alignment", () => {
       expect(m.untied).toBe(n.endsWith("-untied"));
       expect(c.train.batchSize).toBe(500);
     }
-    const bad = () => buildConfig({ target: "amit-simple-mnist", sets: ["model.method=sgd"] }, regs);
+    const bad = () =>
+      buildConfig({ target: "amit-simple-mnist", sets: ["model.method=sgd"] }, regs);
     expect(bad).toThrow(/model\.method/);
   });
 });
