@@ -69,7 +69,13 @@ export {
 } from "./layers/init.js";
 export { LocallyConnected2d, type LocallyConnected2dOptions } from "./layers/locally-connected.js";
 export { type DiscLayout, discLayout, discMask } from "./layers/masks.js";
-export { extractPatches, type Padding2d, padSpatial, validOutSize } from "./layers/patches.js";
+export {
+  extractPatches,
+  type Padding2d,
+  padSpatial,
+  samePadding1d,
+  validOutSize,
+} from "./layers/patches.js";
 export {
   MaskedWeights,
   type RuleActivity,

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { PlasticityError } from "@plasticity/core";
 import { type BackendName, TFJS_BACKENDS } from "./engines/tfjs.js";
+import { renderFaBench, runFaBench } from "./fa/run.js";
 import { fmt, renderTable } from "./format.js";
 import { DEFAULT_TIMING } from "./harness.js";
 import { describeMachine } from "./machine.js";
@@ -32,6 +33,11 @@ export const BENCHMARKS: readonly { readonly name: string; readonly description:
   {
     name: "workers",
     description: "the wasm dense step in 1 and 2 worker_threads at once: aggregate samples/s",
+  },
+  {
+    name: "feedback-alignment",
+    description:
+      "Amit's deep network (CIFAR shape, batch 500): bp/fa/urfb training step on tfjs-wasm in data-parallel worker_threads (gradients shared through a SharedArrayBuffer), per-op time and GFLOP/s, PyTorch's autograd BP step side by side",
   },
 ];
 
@@ -67,6 +73,9 @@ options:
   --duration-ms <ms>      how long each worker run lasts (5000)
   --runs <n>              runs of the \`sweep\` benchmark (4)
   --jobs-list <a,b>       --jobs values \`sweep\` compares (1,2)
+
+feedback-alignment: --batch (500), --workers <n> (2), --methods <a,b> (bp,fa,urfb), --warmup (1),
+  --repeats <n> timed steps (3), --torch-threads <n> (2), --no-torch, --seed
 `;
 
 const OPTIONS = {
@@ -93,6 +102,7 @@ const OPTIONS = {
   "worker-rule": { type: "string" },
   "worker-backend": { type: "string" },
   "duration-ms": { type: "string" },
+  methods: { type: "string" },
   config: { type: "string" },
   runs: { type: "string" },
   "jobs-list": { type: "string" },
@@ -320,6 +330,30 @@ export async function main(
           log,
         });
         out(json ? JSON.stringify(report) : renderWorkers(report));
+        return 0;
+      }
+      case "feedback-alignment": {
+        const methods = list(v, "methods", ["bp", "fa", "urfb"]);
+        for (const m of methods) {
+          if (!["bp", "fa", "urfb", "kp", "dfa"].includes(m)) {
+            throw new PlasticityError(
+              `--methods: expected bp, fa, urfb, kp or dfa, got ${m}`,
+              "methods",
+            );
+          }
+        }
+        const report = await runFaBench({
+          workers: int(v, "workers", 2),
+          batch: int(v, "batch", 500),
+          methods: methods as ("bp" | "fa" | "urfb")[],
+          warmup: int(v, "warmup", 1, 0),
+          steps: int(v, "repeats", 3),
+          torch: !v["no-torch"],
+          torchThreads: int(v, "torch-threads", 2),
+          seed: int(v, "seed", 1, Number.MIN_SAFE_INTEGER),
+          log,
+        });
+        out(json ? JSON.stringify(report) : renderFaBench(report));
         return 0;
       }
       default:

@@ -1,4 +1,5 @@
 import type { Preset } from "../presets.js";
+import { amitPresets } from "./amit.js";
 
 /** The preset `plasticity run` uses when given none. */
 export const DEFAULT_PRESET = "mnist-quick";
@@ -119,4 +120,5 @@ export const builtinPresets: readonly Preset[] = [
       checkpoint: { every: 200 },
     },
   },
+  ...amitPresets,
 ];

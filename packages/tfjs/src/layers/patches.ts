@@ -62,6 +62,17 @@ export function extractPatches(
   });
 }
 
+/**
+ * TensorFlow's 'same' padding of one axis: out = ⌈size / s⌉, total = max((out − 1)·s + k − size, 0),
+ * split as [⌊total/2⌋, total − ⌊total/2⌋] (the extra row goes to the bottom/right).
+ */
+export function samePadding1d(size: number, k: number, s: number): [number, number] {
+  const out = Math.ceil(size / s);
+  const total = Math.max((out - 1) * s + k - size, 0);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
+
 /** Explicit zero padding of the two spatial axes of an NHWC tensor. */
 export type Padding2d = readonly [readonly [number, number], readonly [number, number]];
 
