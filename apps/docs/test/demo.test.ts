@@ -63,8 +63,8 @@ describe("live demo (SoftHebb, the default rule)", () => {
     await page.fill('input[name="seed"]', "0");
     await page.locator('input[name="seed"]').dispatchEvent("change");
     await page.locator(".hint").waitFor({ state: "detached", timeout: 5000 });
-    const [a, b] = await stepPair(page);
-    expect(b).toBeGreaterThan(a);
+    // the counter keeps going (a probe fit pauses training for a moment: no fixed window)
+    await waitNumber(page, "step", { min: (await num(page, "step")) + 2 }, 60_000);
     expect(await text(page, "state")).toBe("training");
     // a probe after some training, and the tensor count unchanged while training
     await waitNumber(page, "step", { min: 30 });
