@@ -67,9 +67,9 @@ describe("live demo (SoftHebb, the default rule)", () => {
     await waitNumber(page, "step", { min: (await num(page, "step")) + 2 }, 60_000);
     expect(await text(page, "state")).toBe("training");
     // a probe after some training, and the tensor count unchanged while training
-    await waitNumber(page, "step", { min: 30 });
+    await waitNumber(page, "step", { min: 25 });
     await page.waitForFunction(
-      (s) => Number(document.querySelector(s)?.getAttribute("data-step")) >= 20,
+      (s) => Number(document.querySelector(s)?.getAttribute("data-step")) >= 15,
       sel("accuracy"),
       { timeout: 60_000 },
     );
@@ -92,7 +92,9 @@ describe("live demo (SoftHebb, the default rule)", () => {
     const trained = await pixels(page);
     expect(changed(before, trained)).toBeGreaterThan(0.2);
     const acc = await accuracy(page);
-    expect(acc).toBeGreaterThan(0.5); // chance is 0.1
+    // chance is 0.1; the random-init layer's features already give ~0.7, training beats them
+    expect(acc).toBeGreaterThan(0.5);
+    expect(acc).toBeGreaterThan(acc0);
     console.log(`demo: ${backend}; ${s2} steps; probe ${acc0} at init → ${acc}`);
 
     // start again: it continues from where it stopped
@@ -116,7 +118,7 @@ describe("live demo (SoftHebb, the default rule)", () => {
     }
     expect(problems).toEqual([]);
     await page.close();
-  });
+  }, 300_000);
 
   it("the parameter form follows the chosen rule's schema", async () => {
     const page = await browser.context.newPage();
