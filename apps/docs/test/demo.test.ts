@@ -45,6 +45,7 @@ describe("live demo (SoftHebb, the default rule)", () => {
     await ready(page);
     const backend = await text(page, "backend");
     expect(backend).toMatch(/^Backend: (webgl|wasm|cpu) \(auto: /);
+    if (backend.startsWith("Backend: webgl")) expect(backend).toMatch(/\), renderer \S/);
     const tensors0 = await num(page, "tensors");
     expect(tensors0).toBeGreaterThan(0);
     const before = await pixels(page);
@@ -76,10 +77,14 @@ describe("live demo (SoftHebb, the default rule)", () => {
     expect(await num(page, "tensors")).toBe(tensors0);
 
     // the screenshot for the README and the test artifact: trained filters, while training
-    await page.setViewportSize({ width: 1280, height: 1400 });
+    await page.setViewportSize({ width: 1280, height: 1900 }); // the whole demo, unscrolled
     mkdirSync(join(HERE, "test-results"), { recursive: true });
     const shots = [join(HERE, "test-results", "demo.png")];
-    if (process.env.PLASTICITY_UPDATE_SCREENSHOT) shots.push(join(HERE, "screenshots", "demo.png"));
+    if (process.env.PLASTICITY_UPDATE_SCREENSHOT) {
+      // the README's picture: a little more training (100 steps = 10,000 images)
+      shots.push(join(HERE, "screenshots", "demo.png"));
+      await waitNumber(page, "step", { min: 100 }, 240_000);
+    }
     for (const path of shots) {
       mkdirSync(dirname(path), { recursive: true });
       await page.locator(".demo").screenshot({ path });

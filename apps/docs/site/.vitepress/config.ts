@@ -56,5 +56,7 @@ export default defineConfig({
   },
   vite: {
     worker: { format: "es" },
+    // the demo's worker bundles tfjs-core with its webgl, wasm and cpu backends (~1.4 MB)
+    build: { chunkSizeWarningLimit: 2000 },
   },
 });

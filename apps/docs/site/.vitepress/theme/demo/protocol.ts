@@ -2,13 +2,14 @@
  * The messages between the demo page and its training worker. The worker owns every tensor; the
  * page only draws what it is sent.
  */
+import type { Activation } from "@plasticity/tfjs";
 
 /** A layer to train, as the page's form describes it (parsed again in the worker). */
 export interface Setup {
   readonly rule: string;
   readonly params: Record<string, unknown>;
   readonly units: number;
-  readonly activation: { kind: string; [k: string]: unknown };
+  readonly activation: Activation;
   readonly init: "normal" | "uniform" | "unit-norm";
   readonly initScale?: number;
   readonly batchSize: number;
@@ -29,6 +30,8 @@ export type ToWorker =
 export interface BackendReport {
   readonly name: string;
   readonly reason: string;
+  /** The WebGL renderer (GPU or software rasterizer), when the backend is webgl. */
+  readonly renderer?: string;
   readonly tried: readonly { name: string; ok: boolean; error?: string }[];
 }
 

@@ -60,11 +60,22 @@ async function init(msg: Extract<ToWorker, { type: "init" }>): Promise<void> {
       nIn,
     };
   });
+  const renderer = info.name === "webgl" ? webglRenderer() : undefined;
   post({
     type: "ready",
-    backend: { name: info.name, reason: info.reason, tried: info.tried },
+    backend: { name: info.name, reason: info.reason, tried: info.tried, renderer },
     data: { train: train.n, test: test.n, probeTrain: Math.min(PROBE_TRAIN, train.n) },
   });
+}
+
+/** The WebGL renderer's name (e.g. a GPU, or SwiftShader: software), if the browser says. */
+function webglRenderer(): string | undefined {
+  const gl = new OffscreenCanvas(1, 1).getContext("webgl2");
+  if (gl === null) return undefined;
+  const ext = gl.getExtension("WEBGL_debug_renderer_info");
+  const name = gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+  gl.getExtension("WEBGL_lose_context")?.loseContext();
+  return typeof name === "string" ? name : undefined;
 }
 
 /** Dispose the old layer and build a fresh one from `s` (seeded: a reset starts identically). */
@@ -78,7 +89,7 @@ function build(s: Setup): void {
     nOut: s.units,
     rule: rules.get(s.rule),
     params: s.params,
-    activation: s.activation as never,
+    activation: s.activation,
     init: s.init,
     initScale: s.initScale,
     seed: s.seed,
