@@ -26,20 +26,30 @@ export const CHROMIUM_FLAGS = [
 /** The built site: `vitepress build site` writes it here (the package's `build` script). */
 export const SITE = join(import.meta.dirname, "..", "site", ".vitepress", "dist");
 
-/** Fails with a message naming the package when the browser or the built site is missing. */
-export function checkPrerequisites(): void {
+/** What the browser tests lack (a message naming this package), or null when they can run. */
+export function missingPrerequisite(): string | null {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(
+    return (
       `@plasticity/docs: no Chromium at ${CHROMIUM}; the browser tests need Debian's chromium package ` +
-        "(sudo apt-get install -y chromium; .ci/run installs it when it runs as root) or PLASTICITY_CHROMIUM=/path/to/chromium",
+      "(sudo apt-get install -y chromium; .ci/run installs it when it runs as root) or PLASTICITY_CHROMIUM=/path/to/chromium"
     );
   }
   if (!existsSync(join(SITE, "index.html"))) {
-    throw new Error(
+    return (
       `@plasticity/docs: the site is not built (${SITE}/index.html is missing); run ` +
-        "npx -y pnpm@10.34.9 --filter @plasticity/docs build (pnpm test builds it first through turbo)",
+      "npx -y pnpm@10.34.9 --filter @plasticity/docs... build (pnpm test builds it first through turbo)"
     );
   }
+  return null;
+}
+
+/**
+ * Call in beforeEach: every browser test then fails (never skips) with the message above when
+ * Chromium or the built site is missing.
+ */
+export function checkPrerequisites(): void {
+  const missing = missingPrerequisite();
+  if (missing !== null) throw new Error(missing);
 }
 
 /** Serve `dir` on 127.0.0.1 on a free port; resolves to its base URL and a close function. */

@@ -1,8 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkPrerequisites, launch, SITE, serve, watchProblems } from "./browser";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  checkPrerequisites,
+  launch,
+  missingPrerequisite,
+  SITE,
+  serve,
+  watchProblems,
+} from "./browser";
 import {
   accuracy,
   changed,
@@ -21,10 +28,11 @@ let site: Awaited<ReturnType<typeof serve>>;
 let browser: Awaited<ReturnType<typeof launch>>;
 
 beforeAll(async () => {
-  checkPrerequisites();
+  if (missingPrerequisite() !== null) return;
   site = await serve(SITE);
   browser = await launch();
 });
+beforeEach(checkPrerequisites);
 afterAll(async () => {
   await browser?.close();
   await site?.close();

@@ -1,16 +1,24 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkPrerequisites, launch, SITE, serve, watchProblems } from "./browser";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  checkPrerequisites,
+  launch,
+  missingPrerequisite,
+  SITE,
+  serve,
+  watchProblems,
+} from "./browser";
 
 let site: Awaited<ReturnType<typeof serve>>;
 let browser: Awaited<ReturnType<typeof launch>>;
 
 beforeAll(async () => {
-  checkPrerequisites();
+  if (missingPrerequisite() !== null) return;
   site = await serve(SITE);
   browser = await launch();
 });
+beforeEach(checkPrerequisites);
 afterAll(async () => {
   await browser?.close();
   await site?.close();
@@ -18,6 +26,7 @@ afterAll(async () => {
 
 /** Every page VitePress built (404.html aside), as a URL path. */
 function builtPages(dir = SITE): string[] {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
     const p = join(dir, d.name);
     if (d.isDirectory()) return d.name === "assets" ? [] : builtPages(p);
