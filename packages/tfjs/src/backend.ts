@@ -7,12 +7,24 @@ import "@tensorflow/tfjs-backend-cpu";
 // scripts/bundle-gradients.mjs on install and build), without the @tensorflow/tfjs union bundle.
 import "../gen/register-gradients.js";
 import { ensureConv2dFilterGrad } from "./layers/conv-grad.js";
+import { isNode } from "./runtime.js";
 
-/** The tfjs backends plasticity knows, fastest first: native TensorFlow, WebAssembly, plain JS. */
-export type BackendName = "tensorflow" | "wasm" | "cpu";
+/**
+ * The tfjs backends plasticity knows, fastest first: native TensorFlow (Node), WebGL (browsers
+ * and web workers, on the GPU), WebAssembly, plain JS.
+ */
+export type BackendName = "tensorflow" | "webgl" | "wasm" | "cpu";
 export type BackendRequest = "auto" | BackendName;
 
-export const BACKEND_NAMES: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
+export const BACKEND_NAMES: readonly BackendName[] = ["tensorflow", "webgl", "wasm", "cpu"];
+
+/**
+ * What "auto" tries, in order: in Node tensorflow → wasm → cpu; in a browser or web worker
+ * webgl → wasm → cpu (tfjs-node cannot run there, WebGL cannot run in Node).
+ */
+export function autoBackendOrder(node: boolean = isNode()): readonly BackendName[] {
+  return node ? ["tensorflow", "wasm", "cpu"] : ["webgl", "wasm", "cpu"];
+}
 
 /** One attempt made while choosing a backend. */
 export interface BackendAttempt {
@@ -33,7 +45,10 @@ export interface BackendInfo {
 }
 
 export interface InitBackendOptions {
-  /** "auto" (default) tries tensorflow (tfjs-node), then wasm, then cpu. */
+  /**
+   * "auto" (default) tries, in Node, tensorflow (tfjs-node), then wasm, then cpu; in a browser or
+   * web worker, webgl, then wasm, then cpu (see `autoBackendOrder`).
+   */
   readonly backend?: BackendRequest;
   /**
    * Where the tfjs-backend-wasm `.wasm` binaries live: a directory prefix ending in "/" (a file
@@ -60,6 +75,9 @@ const HOW_TO_FIX: Record<BackendName, string> = {
   wasm:
     "make sure @tensorflow/tfjs-backend-wasm@4.22.0 is installed and its dist/*.wasm files are readable " +
     '(in a browser pass initBackend({ wasmPaths }) with the URL of the directory serving them), or choose backend "cpu"',
+  webgl:
+    "webgl runs in browsers and web workers only: install @tensorflow/tfjs-backend-webgl@4.22.0 in your app and " +
+    'import "@tensorflow/tfjs-backend-webgl" once before initBackend, or choose backend "wasm" or "cpu"',
   cpu: "reinstall @tensorflow/tfjs-backend-cpu@4.22.0",
 };
 
@@ -72,11 +90,6 @@ function errorText(e: unknown): string {
   const first = (msg.split("\n")[0] ?? msg).replace(/\.+$/, "");
   const cause = (e as { cause?: unknown } | null)?.cause;
   return cause === undefined || cause === null ? first : `${first} (cause: ${errorText(cause)})`;
-}
-
-function isNode(): boolean {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof p?.versions?.node === "string";
 }
 
 /** Directory (with trailing separator) holding the wasm binaries of the installed tfjs-backend-wasm. */
@@ -127,6 +140,18 @@ async function prepare(name: BackendName, opts: InitBackendOptions): Promise<voi
     }
     return;
   }
+  if (name === "webgl") {
+    // An optional peer the app imports itself (a bundler must see a literal import, and Node
+    // installs must not grow): registering is the import's side effect, so look for it here.
+    if (tf.findBackendFactory("webgl") == null) {
+      throw new Error(
+        isNode()
+          ? "WebGL needs a browser or web worker (no WebGL in Node)"
+          : "@tensorflow/tfjs-backend-webgl is not loaded (import it in your app before initBackend)",
+      );
+    }
+    return;
+  }
   if (name === "wasm") {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
     if (tf.findBackendFactory("wasm") == null) {
@@ -149,9 +174,34 @@ function quietCpuBanner(): void {
   if (typeof b.firstUse === "boolean") b.firstUse = false;
 }
 
-/** Make `name` the active tfjs backend; throws with the reason when it cannot. */
+/** The engine's current backend name without initialising one (null before any). */
+function activeBackendName(): string | null {
+  return (tf.engine() as unknown as { backendName?: string | null }).backendName ?? null;
+}
+
+/**
+ * Make `name` the active tfjs backend; throws with the reason when it cannot. A failed
+ * tf.setBackend leaves tfjs pointing at the backend that failed (with no instance), so the
+ * previous one is made active again before throwing.
+ */
 async function activate(name: BackendName, opts: InitBackendOptions): Promise<void> {
   await prepare(name, opts);
+  const previous = activeBackendName();
+  try {
+    await switchTo(name);
+  } catch (e) {
+    if (previous !== null && previous !== name && isInitialised(previous)) {
+      await tf.setBackend(previous);
+    }
+    throw e;
+  }
+  // tfjs-backend-wasm 4.22 cannot differentiate conv2d w.r.t. its filters; give it an im2col kernel.
+  if (name === "wasm") ensureConv2dFilterGrad("wasm");
+  // The cpu backend prints a "install tfjs-node" banner on first use; BackendInfo.reason says it.
+  if (name === "cpu") quietCpuBanner();
+}
+
+async function switchTo(name: BackendName): Promise<void> {
   // tf.setBackend logs and resolves false when the factory throws; keep its error quiet and ours clear.
   const warn = console.warn;
   const logged: string[] = [];
@@ -170,20 +220,19 @@ async function activate(name: BackendName, opts: InitBackendOptions): Promise<vo
     );
   }
   await tf.ready();
-  // tfjs-backend-wasm 4.22 cannot differentiate conv2d w.r.t. its filters; give it an im2col kernel.
-  if (name === "wasm") ensureConv2dFilterGrad("wasm");
-  // The cpu backend prints a "install tfjs-node" banner on first use; BackendInfo.reason says it.
-  if (name === "cpu") quietCpuBanner();
 }
 
 /**
  * Choose and initialise the tfjs backend.
  *
- * - "auto" (default): `@tensorflow/tfjs-node` (optional peer, native TensorFlow), then
+ * - "auto" (default), in Node: `@tensorflow/tfjs-node` (optional peer, native TensorFlow), then
  *   `@tensorflow/tfjs-backend-wasm` (binaries loaded from the installed package, offline), then
- *   `@tensorflow/tfjs-backend-cpu`. The first that initialises wins; `tried` lists the others' errors.
- * - "tensorflow" | "wasm" | "cpu": that backend or a PlasticityError (field "backend") saying what
- *   failed and how to fix it.
+ *   `@tensorflow/tfjs-backend-cpu`. In a browser or web worker: webgl (when the app has imported
+ *   `@tensorflow/tfjs-backend-webgl`, an optional peer, and the GPU gives a WebGL context), then
+ *   wasm (binaries from `wasmPaths`), then cpu. The first that initialises wins; `tried` lists
+ *   the others' errors.
+ * - "tensorflow" | "webgl" | "wasm" | "cpu": that backend or a PlasticityError (field "backend")
+ *   saying what failed and how to fix it.
  *
  * A second call asking for the same thing returns the cached info at once.
  */
@@ -192,7 +241,7 @@ export function initBackend(opts: InitBackendOptions = {}): Promise<BackendInfo>
   if (requested !== "auto" && !BACKEND_NAMES.includes(requested)) {
     return Promise.reject(
       new PlasticityError(
-        `backend: expected "auto", "tensorflow", "wasm" or "cpu", got ${JSON.stringify(requested)}`,
+        `backend: expected "auto", "tensorflow", "webgl", "wasm" or "cpu", got ${JSON.stringify(requested)}`,
         "backend",
       ),
     );
@@ -221,7 +270,7 @@ export function initBackend(opts: InitBackendOptions = {}): Promise<BackendInfo>
 }
 
 async function choose(requested: BackendRequest, opts: InitBackendOptions): Promise<BackendInfo> {
-  const order: readonly BackendName[] = requested === "auto" ? BACKEND_NAMES : [requested];
+  const order: readonly BackendName[] = requested === "auto" ? autoBackendOrder() : [requested];
   const tried: BackendAttempt[] = [];
   for (const name of order) {
     try {

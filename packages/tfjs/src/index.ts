@@ -1,7 +1,8 @@
 /**
  * @plasticity/tfjs: the tfjs backend adapter of plasticity. Backend choice (tfjs-node → wasm →
- * cpu), typed arrays ↔ tensors, one batched kernel per core rule (tested against the typed-array
- * reference), Miconi's surrogate losses, and Hebbian layers.
+ * cpu in Node, webgl → wasm → cpu in browsers), typed arrays ↔ tensors, one batched kernel per
+ * core rule (tested against the typed-array reference), Miconi's surrogate losses, and Hebbian
+ * layers.
  */
 import * as tf from "@tensorflow/tfjs-core";
 
@@ -21,6 +22,7 @@ export {
   triangle,
 } from "./activation.js";
 export {
+  autoBackendOrder,
   BACKEND_NAMES,
   type BackendAttempt,
   type BackendInfo,

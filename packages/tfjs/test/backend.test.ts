@@ -60,11 +60,22 @@ describe("initBackend", () => {
     expect(tf.getBackend()).toBe(before?.name);
   });
 
+  it("an explicit webgl request in Node says WebGL needs a browser and how to get it there", async () => {
+    const before = getBackendInfo();
+    const err = await initBackend({ backend: "webgl" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PlasticityError);
+    expect((err as Error).message).toMatch(
+      /backend "webgl" could not be initialised: WebGL needs a browser or web worker/,
+    );
+    expect((err as Error).message).toMatch(/import "@tensorflow\/tfjs-backend-webgl"/);
+    expect(tf.getBackend()).toBe(before?.name);
+  });
+
   it("an unknown backend name is refused, naming the argument and the allowed values", async () => {
     const err = await initBackend({ backend: "webgpu" as "cpu" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PlasticityError);
     expect((err as PlasticityError).field).toBe("backend");
-    expect((err as Error).message).toMatch(/"auto", "tensorflow", "wasm" or "cpu"/);
+    expect((err as Error).message).toMatch(/"auto", "tensorflow", "webgl", "wasm" or "cpu"/);
   });
 
   it("concurrent calls settle on one backend", async () => {
