@@ -1,0 +1,117 @@
+import { tf } from "@plasticity/tfjs";
+import { type LayerGeometry, patchOffsets } from "../geometry.js";
+
+/**
+ * The kept synapses of a pruned layer, per filter (CSR): filter c keeps the patch entries
+ * `index[start[c] .. start[c+1])` of its fanIn; `offset` is where each one sits relative to the
+ * patch's top-left value in an NHWC image (see `patchOffsets`). Fixed for the whole run.
+ */
+export interface KeptSynapses {
+  readonly start: Int32Array;
+  readonly index: Int32Array;
+  readonly offset: Int32Array;
+}
+
+/** The CSR of a 0/1 mask [cout × fanIn] (one filter per row). */
+export function keptSynapses(mask: Uint8Array, g: LayerGeometry): KeptSynapses {
+  const off = patchOffsets(g);
+  const start = new Int32Array(g.cout + 1);
+  let nnz = 0;
+  for (let i = 0; i < mask.length; i++) nnz += mask[i];
+  const index = new Int32Array(nnz);
+  const offset = new Int32Array(nnz);
+  let e = 0;
+  for (let c = 0; c < g.cout; c++) {
+    start[c] = e;
+    for (let k = 0; k < g.fanIn; k++) {
+      if (mask[c * g.fanIn + k]) {
+        index[e] = k;
+        offset[e] = off[k];
+        e++;
+      }
+    }
+  }
+  start[g.cout] = e;
+  return { start, index, offset };
+}
+
+/** The kept weights of W [cout × fanIn] in `kept` order (the values the sparse conv reads). */
+export function gatherKept(W: Float32Array, kept: KeptSynapses, g: LayerGeometry): Float32Array {
+  const vals = new Float32Array(kept.index.length);
+  for (let c = 0; c < g.cout; c++) {
+    for (let e = kept.start[c]; e < kept.start[c + 1]; e++)
+      vals[e] = W[c * g.fanIn + kept.index[e]];
+  }
+  return vals;
+}
+
+/**
+ * u = conv2d(x, W), 'valid', stride 1, over only the kept synapses: for each output position and
+ * filter c, u_c = Σ_{e ∈ kept(c)} vals_e · x[patch origin + offset_e]. x [n, h, w, cin] →
+ * u [n, oh, ow, cout]. Costs n·oh·ow·nnz multiply-adds instead of n·oh·ow·cout·fanIn.
+ */
+export function sparseConv(
+  x: Float32Array,
+  n: number,
+  g: LayerGeometry,
+  kept: KeptSynapses,
+  vals: Float32Array,
+  out?: Float32Array,
+): Float32Array {
+  const { h, w, cin, oh, ow, cout } = g;
+  const u = out ?? new Float32Array(n * oh * ow * cout);
+  const { start, offset } = kept;
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        const origin = ((b * h + oy) * w + ox) * cin;
+        const dst = ((b * oh + oy) * ow + ox) * cout;
+        for (let c = 0; c < cout; c++) {
+          let s = 0;
+          for (let e = start[c]; e < start[c + 1]; e++) s += vals[e] * x[origin + offset[e]];
+          u[dst + c] = s;
+        }
+      }
+    }
+  }
+  return u;
+}
+
+/** W [cout × fanIn] (one filter per row) as tf.conv2d's filter layout [k, k, cin, cout]. */
+export function toFilterLayout(W: Float32Array, g: LayerGeometry): Float32Array {
+  const t = new Float32Array(W.length);
+  const { cout, fanIn } = g;
+  for (let c = 0; c < cout; c++) for (let k = 0; k < fanIn; k++) t[k * cout + c] = W[c * fanIn + k];
+  return t;
+}
+
+/** tf.conv2d's filters [k, k, cin, cout] back to W [cout × fanIn]. */
+export function fromFilterLayout(t: Float32Array, g: LayerGeometry): Float32Array {
+  const W = new Float32Array(t.length);
+  const { cout, fanIn } = g;
+  for (let c = 0; c < cout; c++) for (let k = 0; k < fanIn; k++) W[c * fanIn + k] = t[k * cout + c];
+  return W;
+}
+
+/**
+ * u = conv2d(x, W), 'valid', stride 1, no bias, by the active tfjs backend (XNNPACK on wasm):
+ * x [n, h, w, cin], filters in tf layout [k, k, cin, cout] → u [n, oh, ow, cout].
+ */
+export function denseConv(
+  x: Float32Array,
+  n: number,
+  g: LayerGeometry,
+  filters: Float32Array,
+): Float32Array {
+  const u = tf.tidy(() =>
+    tf.conv2d(
+      tf.tensor4d(x.subarray(0, n * g.h * g.w * g.cin), [n, g.h, g.w, g.cin]),
+      tf.tensor4d(filters, [g.kernel, g.kernel, g.cin, g.cout]),
+      1,
+      "valid",
+    ),
+  );
+  const data = u.dataSync() as Float32Array;
+  u.dispose();
+  return data;
+}
