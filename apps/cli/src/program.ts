@@ -4,6 +4,7 @@ import { type Rule, UnknownNameError } from "@plasticity/core";
 import type { RunEvent, RunResult } from "@plasticity/experiments";
 import {
   buildConfig,
+  compareChartSvg,
   compareRuns,
   configToYaml,
   createRegistries,
@@ -16,6 +17,7 @@ import {
   readMetrics,
   readSummary,
   requireRunDir,
+  writeFileAtomic,
 } from "@plasticity/experiments/config";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { asUsage, EXIT, exitCodeOf, UsageError, usagePhase } from "./errors.js";
@@ -281,12 +283,17 @@ Examples:
     .description("a table of probe accuracies, steps, backend and time across run directories")
     .argument("<run-dir...>", "run directories")
     .option("--json", "print JSON")
+    .option("--chart <file.svg>", "also draw probe accuracy per layer, one bar per run, as SVG")
     .addHelpText(
       "after",
-      "\nExamples:\n  $ plasticity compare runs/*\n  $ plasticity compare runs/a runs/b --json",
+      "\nExamples:\n  $ plasticity compare runs/*\n  $ plasticity compare runs/a runs/b --json\n  $ plasticity compare runs/baseline-* runs/miconi-* --chart layers.svg",
     )
-    .action(async (dirs: string[], o: { json?: boolean }) => {
+    .action(async (dirs: string[], o: { json?: boolean; chart?: string }) => {
       const rows = await usagePhase(() => compareRuns(dirs.map((d) => resolve(io.cwd, d))));
+      if (o.chart) {
+        const svg = await usagePhase(() => compareChartSvg(rows));
+        writeFileAtomic(resolve(io.cwd, o.chart), svg);
+      }
       if (o.json) printJson(io, rows);
       else io.stdout.write(`${formatComparison(rows)}\n`);
       setExit(EXIT.ok);

@@ -121,3 +121,29 @@ export function formatComparison(rows: readonly CompareRow[]): string {
   ]);
   return `${formatTable(headers, body)}\n\nCells: linear-probe test accuracy in %, trained (random init).`;
 }
+
+/**
+ * Probe accuracy per layer for several runs side by side (one bar per run, one panel per probe),
+ * as an SVG string: e.g. Miconi's baseline vs interventions, or the layers of a sweep.
+ */
+export async function compareChartSvg(rows: readonly CompareRow[]): Promise<string> {
+  const values = rows.flatMap((r) =>
+    Object.entries(r.accuracy)
+      .filter(([, c]) => c.trained !== undefined)
+      .map(([key, c]) => {
+        const [layer, probe] = key.split("/") as [string, string];
+        return { run: r.run, layer, probe, accuracy: c.trained! };
+      }),
+  );
+  if (values.length === 0) {
+    throw new PlasticityError(
+      "compare --chart: none of these runs has probe results yet (finish or `plasticity eval` them first)",
+      "--chart",
+    );
+  }
+  const layers = [...new Set(values.map((v) => v.layer))].sort((a, b) =>
+    a === "input" ? -1 : b === "input" ? 1 : a.localeCompare(b, undefined, { numeric: true }),
+  );
+  const { compareAccuracySpec, renderSvg } = await import("./figures/charts.js");
+  return renderSvg(compareAccuracySpec(values, layers));
+}

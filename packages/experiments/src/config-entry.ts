@@ -5,7 +5,13 @@
  * probing and figures live in the main entry, `@plasticity/experiments`, which re-exports all of
  * this. Model kinds registered here load their tensor code only when a model is built.
  */
-export { type CompareRow, compareRuns, formatComparison, formatTable } from "./compare.js";
+export {
+  type CompareRow,
+  compareChartSvg,
+  compareRuns,
+  formatComparison,
+  formatTable,
+} from "./compare.js";
 export { type ConfigField, describeConfig } from "./config/describe.js";
 export {
   ConfigError,
@@ -43,7 +49,9 @@ export {
   experimentSchema,
   type FiguresConfig,
   figuresSchema,
+  type LrSchedule,
   logSchema,
+  lrScheduleSchema,
   modelSchema,
   PREPROCESS,
   PROBES,
@@ -68,7 +76,11 @@ export {
   type LayerFeatures,
   type ModelContext,
   type ModelKind,
+  type ModelPlot,
   ModelRegistry,
+  type OutputEval,
+  type PlotContext,
+  type StepInfo,
   type StepMetrics,
   type TrainBatch,
 } from "./models/model.js";

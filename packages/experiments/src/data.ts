@@ -6,6 +6,7 @@ import {
   standardizePerImage,
 } from "@plasticity/datasets";
 import type { DataConfig } from "./config/schema.js";
+import { applyZca, zcaMatrix } from "./data-zca.js";
 import type { TrainBatch } from "./models/model.js";
 
 /** The two splits an experiment uses, preprocessed alike. */
@@ -44,8 +45,14 @@ export function preprocess(
   train: Dataset,
   test: Dataset,
   kind: DataConfig["preprocess"],
+  cfg?: Pick<DataConfig, "dataset" | "zca">,
 ): [Dataset, Dataset] {
   switch (kind) {
+    case "zca": {
+      const [a, b] = [standardizePerImage(train), standardizePerImage(test)];
+      const m = zcaMatrix(cfg?.dataset ?? "data", a, cfg?.zca ?? { images: 9000, epsilon: 1e-3 });
+      return [applyZca(a, m), applyZca(b, m)];
+    }
     case "none":
       return [train, test];
     case "center": {
@@ -75,14 +82,16 @@ export async function loadExperimentData(cfg: DataConfig): Promise<ExperimentDat
     split: "test",
     limit: cfg.testLimit,
   });
-  const [train, test] = preprocess(rawTrain, rawTest, cfg.preprocess);
+  const [train, test] = preprocess(rawTrain, rawTest, cfg.preprocess, cfg);
   const [, h, w, c] = train.shape;
   return {
     train,
     test,
     inputShape: [h, w, c],
     classes: train.classes,
-    source: `${rawTrain.source}; preprocess ${cfg.preprocess}`,
+    source: `${rawTrain.source}; preprocess ${cfg.preprocess}${
+      cfg.preprocess === "zca" ? ` (${cfg.zca.images} images, ε ${cfg.zca.epsilon})` : ""
+    }`,
   };
 }
 
@@ -98,8 +107,21 @@ export function stepsPerEpoch(n: number, batchSize: number): number {
   return s;
 }
 
-/** The order of one epoch: a seeded permutation, or 0..n−1 without shuffling. */
-export function epochOrder(rng: Rng, n: number, shuffle: boolean): Int32Array {
+/**
+ * The order of one epoch: a seeded permutation, or 0..n−1 without shuffling; with
+ * `replacement`, `count` indices drawn uniformly with replacement (online rounds).
+ */
+export function epochOrder(
+  rng: Rng,
+  n: number,
+  shuffle: boolean,
+  replacement?: { count: number },
+): Int32Array {
+  if (replacement) {
+    const o = new Int32Array(replacement.count);
+    for (let i = 0; i < o.length; i++) o[i] = rng.int(n);
+    return o;
+  }
   if (shuffle) return rng.permutation(n);
   const o = new Int32Array(n);
   for (let i = 0; i < n; i++) o[i] = i;

@@ -34,7 +34,13 @@ describe("config schema", () => {
     const c = resolveConfig({}, regs);
     expect(c.seed).toBe(0);
     expect(c.backend).toBe("auto");
-    expect(c.train).toEqual({ epochs: 1, batchSize: 100, shuffle: true });
+    expect(c.train).toEqual({
+      epochs: 1,
+      batchSize: 100,
+      shuffle: true,
+      sampling: "permutation",
+      lrSchedule: { kind: "constant" },
+    });
     expect(c.eval.ridge.lambda).toBeGreaterThan(0);
     expect(c.model.kind).toBe("hebbian-mlp");
     expect((c.model.layers as { rule: string }[])[0]!.rule).toBe("softhebb");

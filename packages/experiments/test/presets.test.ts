@@ -9,7 +9,13 @@ describe("mnist-krotov-hopfield preset", () => {
     const { config } = buildConfig({ target: "mnist-krotov-hopfield" }, regs);
     expect(config.name).toBe("mnist-krotov-hopfield");
     expect(config.data.preprocess).toBe("center");
-    expect(config.train).toEqual({ epochs: 1, batchSize: 100, shuffle: true });
+    expect(config.train).toEqual({
+      epochs: 1,
+      batchSize: 100,
+      shuffle: true,
+      sampling: "permutation",
+      lrSchedule: { kind: "constant" },
+    });
     const layers = config.model.layers as {
       units: number;
       rule: string;

@@ -264,10 +264,15 @@ describe("hebbian-mlp", () => {
       y: new Int32Array(8),
       shape: [8, 4, 4, 1] as const,
     };
-    await model.trainStep(batch, { step: 0, epoch: 0, wantMetrics: true });
+    await model.trainStep(batch, { step: 0, epoch: 0, wantMetrics: true, lrScale: 1 });
     const before = tf.memory().numTensors;
     for (let s = 1; s < 5; s++) {
-      const m = await model.trainStep(batch, { step: s, epoch: 0, wantMetrics: s % 2 === 0 });
+      const m = await model.trainStep(batch, {
+        step: s,
+        epoch: 0,
+        wantMetrics: s % 2 === 0,
+        lrScale: 1,
+      });
       if (s % 2 === 0) expect(Object.keys(m)).toContain("layer2.dw_rel");
     }
     const f = await model.features(batch.x, 8);

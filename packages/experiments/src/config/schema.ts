@@ -11,10 +11,11 @@ export const PREPROCESS = [
   "standardize",
   "standardize-per-image",
   "center-per-image",
+  "zca",
 ] as const;
 
 /** Linear read-outs fitted on frozen features. */
-export const PROBES = ["ridge", "softmax"] as const;
+export const PROBES = ["ridge", "softmax", "svm"] as const;
 export type ProbeKind = (typeof PROBES)[number];
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -54,10 +55,67 @@ export const dataSchema = z
       .describe(
         "Input transform: none (pixels in [0,1]); center (subtract the training set's mean image); " +
           "standardize (per channel, the training set's mean and std); standardize-per-image (each image to " +
-          "zero mean, unit std); center-per-image (subtract each image's own mean).",
+          "zero mean, unit std); center-per-image (subtract each image's own mean); zca (per-image " +
+          "standardisation, then whole-image ZCA whitening fitted on training images, see data.zca).",
+      ),
+    zca: z
+      .strictObject({
+        images: z
+          .int()
+          .positive()
+          .default(9000)
+          .describe("Training images (the first N) the whitening is fitted on."),
+        epsilon: z
+          .number()
+          .positive()
+          .default(1e-3)
+          .describe(
+            "Regulariser ε of C = XᵀX/d + ε·I (Miconi 2021's convention: C divided by the number of pixels).",
+          ),
+      })
+      .prefault({})
+      .describe(
+        "Whole-image ZCA for preprocess zca (Miconi 2021); the fitted matrix is cached on disk by dataset and settings.",
       ),
   })
   .describe("Which data the model sees.");
+
+const every = z
+  .int()
+  .positive()
+  .default(1)
+  .describe("Steps per round: the factor changes every this many steps.");
+const floor = z
+  .number()
+  .min(0)
+  .default(0)
+  .describe("Smallest factor: the schedule never goes below it.");
+
+/** Learning-rate schedules: the factor f(step) multiplying every learning rate of a model. */
+export const lrScheduleSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("constant").describe("f = 1.") }),
+  z.strictObject({
+    kind: z
+      .literal("inverse")
+      .describe("f = max(1 / (1 + decay·⌊step/every⌋), min) (Obeid et al.)."),
+    every,
+    decay: z.number().positive().default(0.5).describe("Decay per round."),
+    min: floor,
+  }),
+  z.strictObject({
+    kind: z.literal("step").describe("f = max(gamma^⌊step/every⌋, min)."),
+    every,
+    gamma: z.number().positive().max(1).default(0.5).describe("Factor per round."),
+    min: floor,
+  }),
+  z.strictObject({
+    kind: z
+      .literal("linear")
+      .describe("f = max(1 − step/total, min): linear annealing to 0 (Krotov & Hopfield)."),
+    min: floor,
+  }),
+]);
+export type LrSchedule = z.output<typeof lrScheduleSchema>;
 
 export const trainSchema = z
   .strictObject({
@@ -71,6 +129,18 @@ export const trainSchema = z
       ),
     batchSize: z.int().positive().default(100).describe("Images per step."),
     shuffle: z.boolean().default(true).describe("Shuffle the training set every epoch (seeded)."),
+    sampling: z
+      .enum(["permutation", "replacement"])
+      .default("permutation")
+      .describe(
+        "permutation: every epoch visits each image once (a seeded order, or 0..n−1 without shuffle); " +
+          "replacement: every batch is drawn uniformly with replacement (online rounds, as Obeid et al.).",
+      ),
+    lrSchedule: lrScheduleSchema
+      .prefault({ kind: "constant" })
+      .describe(
+        "Learning-rate schedule: a factor on every learning rate of the model at each step (constant, inverse, step, linear).",
+      ),
   })
   .describe("The training schedule.");
 
@@ -81,7 +151,7 @@ export const evalSchema = z
       .min(1)
       .default(["ridge", "softmax"])
       .describe(
-        "Linear probes fitted on each layer's frozen features: ridge (closed form) and softmax regression.",
+        "Linear probes fitted on each layer's frozen features: ridge (closed form), softmax regression, svm (linear SVM).",
       ),
     trainLimit: z
       .int()
@@ -112,7 +182,20 @@ export const evalSchema = z
           .positive()
           .default(1e-2)
           .describe(
-            "L2 penalty λ of the ridge probe on standardised features: min (1/n)‖XW − T‖² + λ‖W‖².",
+            "L2 penalty λ of the ridge probe: min (1/n)‖XW + b − T‖² + λ‖W‖² on the (standardised) features.",
+          ),
+        alpha: z
+          .number()
+          .positive()
+          .optional()
+          .describe(
+            "scikit-learn's Ridge(alpha): min ‖XW + b − T‖² + α‖W‖² (no 1/n); when set it replaces lambda (λ = α/n).",
+          ),
+        standardize: z
+          .boolean()
+          .default(true)
+          .describe(
+            "Standardise each feature on the probe's training split first; false fits the raw features (Miconi 2021).",
           ),
       })
       .prefault({})
@@ -130,6 +213,30 @@ export const evalSchema = z
       })
       .prefault({})
       .describe("Softmax-regression probe."),
+    svm: z
+      .strictObject({
+        C: z.number().positive().default(1).describe("Inverse L2 penalty, as LinearSVC(C)."),
+        tol: z
+          .number()
+          .positive()
+          .default(1e-4)
+          .describe("Stopping tolerance of the dual coordinate descent (LinearSVC's tol)."),
+        maxIter: z
+          .int()
+          .positive()
+          .default(1000)
+          .describe("At most this many passes over the data per class."),
+        standardize: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Standardise each feature first; false (default) fits the raw features as Obeid et al. do.",
+          ),
+      })
+      .prefault({})
+      .describe(
+        "Linear SVM probe: one-vs-rest, squared hinge, L2, intercept as a constant feature (liblinear's dual coordinate descent, as scikit-learn's LinearSVC).",
+      ),
   })
   .describe("How the learned features are evaluated.");
 

@@ -3,6 +3,7 @@ import type { ExperimentModel } from "../models/model.js";
 import type { ProbeRow, ProbeVariant } from "./report.js";
 import { type ProbeData, type ProbeResult, ridgeProbe } from "./ridge.js";
 import { softmaxProbe } from "./softmax.js";
+import { svmProbe } from "./svm.js";
 
 /** The labelled images the probes are fitted on (train) and scored on (test). */
 export interface ProbeSplits {
@@ -10,6 +11,39 @@ export interface ProbeSplits {
   readonly test: ProbeData;
   /** Values per image. */
   readonly d: number;
+}
+
+/** Progress of the probes: one call before each (layer, probe) fit. */
+export type ProbeProgress = (p: {
+  readonly variant: ProbeVariant;
+  readonly layer: string;
+  readonly probe: ProbeKind | "features";
+  readonly dim: number;
+}) => void;
+
+/** Fit one probe kind on one layer's features. */
+export function fitProbe(
+  kind: ProbeKind,
+  train: ProbeData,
+  test: ProbeData,
+  dim: number,
+  nClasses: number,
+  cfg: EvalConfig,
+  seed: number,
+): ProbeResult {
+  switch (kind) {
+    case "ridge": {
+      // scikit-learn's alpha has no 1/n: (1/n)‖·‖² + (α/n)‖W‖² has the same minimiser
+      const lambda = cfg.ridge.alpha !== undefined ? cfg.ridge.alpha / train.n : cfg.ridge.lambda;
+      return ridgeProbe(train, test, dim, nClasses, lambda, {
+        standardize: cfg.ridge.standardize,
+      });
+    }
+    case "softmax":
+      return softmaxProbe(train, test, dim, nClasses, { ...cfg.softmax, seed });
+    case "svm":
+      return svmProbe(train, test, dim, nClasses, { ...cfg.svm, seed });
+  }
 }
 
 /** Fit the configured probes on one layer's features. */
@@ -21,13 +55,12 @@ export function probeLayer(
   cfg: EvalConfig,
   kinds: readonly ProbeKind[],
   seed: number,
+  onFit?: (kind: ProbeKind) => void,
 ): Partial<Record<ProbeKind, ProbeResult>> {
   const out: Partial<Record<ProbeKind, ProbeResult>> = {};
   for (const kind of kinds) {
-    out[kind] =
-      kind === "ridge"
-        ? ridgeProbe(train, test, dim, nClasses, cfg.ridge.lambda)
-        : softmaxProbe(train, test, dim, nClasses, { ...cfg.softmax, seed });
+    onFit?.(kind);
+    out[kind] = fitProbe(kind, train, test, dim, nClasses, cfg, seed);
   }
   return out;
 }
@@ -41,7 +74,9 @@ export async function probeModel(
   cfg: EvalConfig,
   kinds: readonly ProbeKind[],
   seed: number,
+  onProgress?: ProbeProgress,
 ): Promise<ProbeRow[]> {
+  onProgress?.({ variant, layer: "all", probe: "features", dim: 0 });
   const ftr = await model.features(splits.train.x, splits.train.n);
   const fte = await model.features(splits.test.x, splits.test.n);
   return ftr.map((f, i) => ({
@@ -56,6 +91,7 @@ export async function probeModel(
       cfg,
       kinds,
       seed,
+      (probe) => onProgress?.({ variant, layer: f.layer, probe, dim: f.dim }),
     ),
   }));
 }
@@ -67,11 +103,14 @@ export function probeInput(
   cfg: EvalConfig,
   kinds: readonly ProbeKind[],
   seed: number,
+  onProgress?: ProbeProgress,
 ): ProbeRow {
   return {
     layer: "input",
     variant: "input",
     dim: splits.d,
-    probes: probeLayer(splits.train, splits.test, splits.d, nClasses, cfg, kinds, seed),
+    probes: probeLayer(splits.train, splits.test, splits.d, nClasses, cfg, kinds, seed, (probe) =>
+      onProgress?.({ variant: "input", layer: "input", probe, dim: splits.d }),
+    ),
   };
 }

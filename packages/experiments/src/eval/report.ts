@@ -12,6 +12,16 @@ export interface ProbeRow {
   readonly probes: Partial<Record<ProbeKind, ProbeResult>>;
 }
 
+/** A supervised model's own output, scored at the end of training. */
+export interface OutputReport {
+  readonly step: number;
+  readonly testAccuracy: number;
+  /** On the probes' training images (the first eval.trainLimit of the training split). */
+  readonly trainAccuracy: number;
+  readonly testLoss?: number;
+  readonly trainLoss?: number;
+}
+
 /** Linear-probe results of a run: every probed layer, trained and at random init. */
 export interface EvalReport {
   /** Training step of the weights probed. */
@@ -21,6 +31,8 @@ export interface EvalReport {
   readonly nTest: number;
   readonly classes: readonly string[];
   readonly rows: readonly ProbeRow[];
+  /** The network's own output (supervised model kinds only). */
+  readonly output?: OutputReport;
 }
 
 /** Test accuracy of `probe` on `layer` for `variant`, or undefined. */

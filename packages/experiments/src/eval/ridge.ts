@@ -43,7 +43,8 @@ export function gramMatrix(x: Float32Array, n: number, d: number): Float64Array 
 }
 
 /**
- * Ridge regression onto one-hot targets, closed form on standardised features z = (x − μ)/σ:
+ * Ridge regression onto one-hot targets, closed form on standardised features z = (x − μ)/σ
+ * (or only centred, z = x − μ, with `standardize: false`):
  *
  *   W = (ZᵀZ/n + λ I)⁻¹ ZᵀY/n,   b = mean of Y (class frequencies),
  *
@@ -57,6 +58,7 @@ export function fitRidge(
   d: number,
   k: number,
   lambda: number,
+  opts: { readonly standardize?: boolean } = {},
 ): LinearReadout {
   checkArray("x", x, n * d, "n × d");
   checkLabels("labels", labels, n, k);
@@ -64,6 +66,8 @@ export function fitRidge(
     throw new PlasticityError(`lambda: expected a positive number, got ${lambda}`, "lambda");
   }
   const stats = featureStats(x, n, d);
+  // Unstandardised: centre only (the intercept), σ = 1, as scikit-learn's Ridge.
+  if (opts.standardize === false) stats.std.fill(1);
   const { mean, std } = stats;
   const G = gramMatrix(x, n, d);
   const A = new Matrix(d, d);
@@ -132,7 +136,7 @@ export function readoutPredict(r: LinearReadout, x: Float32Array, n: number): In
 
 /** The result of one probe on one layer. */
 export interface ProbeResult {
-  readonly probe: "ridge" | "softmax";
+  readonly probe: "ridge" | "softmax" | "svm";
   readonly dim: number;
   readonly trainAccuracy: number;
   readonly testAccuracy: number;
@@ -156,8 +160,14 @@ export function ridgeProbe(
   d: number,
   k: number,
   lambda: number,
+  opts: { readonly standardize?: boolean } = {},
 ): ProbeResult {
-  return scoreReadout("ridge", fitRidge(train.x, train.y, train.n, d, k, lambda), train, test);
+  return scoreReadout(
+    "ridge",
+    fitRidge(train.x, train.y, train.n, d, k, lambda, opts),
+    train,
+    test,
+  );
 }
 
 /** A fitted read-out's accuracy on both splits and its test confusion matrix. */

@@ -152,3 +152,51 @@ export function confusionChartSpec(
     ],
   };
 }
+
+/** Test accuracy per layer, one bar per run, one panel per probe (`plasticity compare --chart`). */
+export function compareAccuracySpec(
+  values: readonly { run: string; layer: string; probe: string; accuracy: number }[],
+  layers: readonly string[],
+): TopLevelSpec {
+  const runs = new Set(values.map((v) => v.run)).size;
+  return {
+    $schema: SCHEMA,
+    title: "Linear-probe test accuracy per layer",
+    data: { values: values.map((v) => ({ ...v })) },
+    facet: { column: { field: "probe", type: "nominal", title: "probe" } },
+    spec: {
+      width: Math.max(180, 28 * runs * layers.length),
+      height: 240,
+      layer: [
+        {
+          mark: { type: "bar" },
+          encoding: {
+            x: { field: "layer", type: "nominal", sort: layers as string[], title: "layer" },
+            xOffset: { field: "run", type: "nominal" },
+            y: {
+              field: "accuracy",
+              type: "quantitative",
+              title: "test accuracy",
+              scale: { zero: false },
+            },
+            color: {
+              field: "run",
+              type: "nominal",
+              title: "run",
+              legend: { orient: "bottom", columns: 1, labelLimit: 400 },
+            },
+          },
+        },
+        {
+          mark: { type: "text", dy: -6, fontSize: 8 },
+          encoding: {
+            x: { field: "layer", type: "nominal", sort: layers as string[] },
+            xOffset: { field: "run", type: "nominal" },
+            y: { field: "accuracy", type: "quantitative" },
+            text: { field: "accuracy", type: "quantitative", format: ".3f" },
+          },
+        },
+      ],
+    },
+  };
+}

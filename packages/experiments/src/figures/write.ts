@@ -1,7 +1,8 @@
 import { join } from "node:path";
+import { PlasticityError } from "@plasticity/core";
 import type { EvalReport } from "../eval/report.js";
 import { writeFileAtomic } from "../io/atomic.js";
-import type { FilterSet } from "../models/model.js";
+import type { FilterSet, ModelPlot } from "../models/model.js";
 import {
   type AccuracyPoint,
   accuracyChartSpec,
@@ -11,6 +12,7 @@ import {
   renderSvg,
 } from "./charts.js";
 import { filterGridPng } from "./filters.js";
+import { renderModelPlot } from "./plots.js";
 
 export interface FigureInputs {
   readonly metrics: readonly MetricRow[];
@@ -18,6 +20,8 @@ export interface FigureInputs {
   /** Filters of the trained model, and the same layers at their random initialisation. */
   readonly filters: readonly FilterSet[];
   readonly initFilters: readonly FilterSet[];
+  /** The model's own figures (receptive fields, histograms, similarity matrices, ...). */
+  readonly plots?: readonly ModelPlot[];
   readonly maxFilters: number;
   readonly scale: number;
 }
@@ -76,6 +80,19 @@ export async function writeFigures(dir: string, inp: FigureInputs): Promise<stri
         ),
       );
     }
+  }
+  for (const p of inp.plots ?? []) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(p.name)) {
+      throw new PlasticityError(
+        `plot name ${JSON.stringify(p.name)}: use letters, digits, '.', '_' and '-' (it names a file)`,
+        "plots",
+      );
+    }
+    const { file, data } = await renderModelPlot(p, {
+      maxFilters: inp.maxFilters,
+      scale: inp.scale,
+    });
+    put(file, data);
   }
   return written;
 }

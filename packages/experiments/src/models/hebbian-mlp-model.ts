@@ -21,7 +21,7 @@ class HebbianMlp implements ExperimentModel {
 
   async trainStep(
     batch: { x: Float32Array; shape: readonly number[] },
-    info: { wantMetrics: boolean },
+    info: { wantMetrics: boolean; lrScale: number },
   ): Promise<StepMetrics> {
     const n = batch.shape[0]!;
     const scalars: { name: string; t: tf.Scalar }[] = [];
@@ -29,7 +29,7 @@ class HebbianMlp implements ExperimentModel {
       let x: tf.Tensor2D = tf.tensor2d(batch.x, [n, this.inputSize]);
       this.dense.forEach((layer, i) => {
         const before = info.wantMetrics ? tf.clone(layer.W) : null;
-        const { u, y } = layer.learn(x);
+        const { u, y } = layer.learn(x, { lrScale: info.lrScale });
         if (before) {
           const p = layerName(i);
           const wNorm = tf.norm(layer.W);

@@ -42,6 +42,72 @@ export interface FilterSet {
 /** Scalars a model reports after a step, e.g. { "layer1.dw_norm": 0.01 }; finite numbers. */
 export type StepMetrics = Record<string, number>;
 
+/** What the runner tells a model about the step it is asked to take. */
+export interface StepInfo {
+  /** Steps done before this one (0-based index of this step). */
+  readonly step: number;
+  readonly epoch: number;
+  /** False when the runner will not log this step's metrics (the model may skip computing them). */
+  readonly wantMetrics: boolean;
+  /**
+   * The factor of `train.lrSchedule` at this step (1 for the constant schedule): multiply every
+   * learning rate of the model by it.
+   */
+  readonly lrScale: number;
+}
+
+/** A supervised model's own output scored on labelled images. */
+export interface OutputEval {
+  /** Fraction of images whose predicted class is the label. */
+  readonly accuracy: number;
+  /** Mean training loss on these images, when the model has one. */
+  readonly loss?: number;
+}
+
+/** A model-specific figure, rendered by the runner into the run's figures/ as `<name>.png|svg`. */
+export type ModelPlot =
+  | { readonly kind: "filters"; readonly name: string; readonly filters: FilterSet }
+  | {
+      readonly kind: "bars";
+      readonly name: string;
+      readonly title: string;
+      readonly xTitle: string;
+      readonly yTitle: string;
+      readonly values: readonly { x: string; y: number; group?: string }[];
+    }
+  | {
+      readonly kind: "histogram";
+      readonly name: string;
+      readonly title: string;
+      readonly xTitle: string;
+      readonly values: readonly { value: number; group?: string }[];
+      readonly bins?: number;
+      readonly logY?: boolean;
+    }
+  | {
+      readonly kind: "heatmap";
+      readonly name: string;
+      readonly title: string;
+      readonly rows: number;
+      readonly cols: number;
+      /** Row-major [rows × cols]. */
+      readonly data: ArrayLike<number>;
+    }
+  | {
+      readonly kind: "lines";
+      readonly name: string;
+      readonly title: string;
+      readonly xTitle: string;
+      readonly yTitle: string;
+      readonly values: readonly { x: number; y: number; series: string }[];
+      readonly logY?: boolean;
+    };
+
+/** What `plots` gets: the run's logged metrics so far. */
+export interface PlotContext {
+  readonly metrics: readonly { readonly step: number; readonly [k: string]: number }[];
+}
+
 /**
  * The contract every model kind implements so the runner can train, checkpoint, probe and draw
  * it. Models are deterministic given their context's rng and the batches they see.
@@ -50,14 +116,18 @@ export interface ExperimentModel {
   /** Names of the layers `features` returns, in order (e.g. ["layer1", "layer2"]). */
   readonly layers: readonly string[];
   /** One step of learning on a batch; returns the metrics to log (`wantMetrics` false: may skip them). */
-  trainStep(
-    batch: TrainBatch,
-    info: { step: number; epoch: number; wantMetrics: boolean },
-  ): Promise<StepMetrics>;
+  trainStep(batch: TrainBatch, info: StepInfo): Promise<StepMetrics>;
   /** Frozen per-layer features of `n` images (`x` is [n × h × w × c]), for the linear probes. */
   features(x: Float32Array, n: number): Promise<LayerFeatures[]>;
   /** Weights to draw as filter/receptive-field grids (may be empty). */
   filters(): Promise<FilterSet[]>;
+  /**
+   * Supervised models: the network's own output on `n` labelled images (`x` is [n × h × w × c]).
+   * The runner scores the test set (and the probes' training images) after every epoch and at the end.
+   */
+  evaluateOutput?(x: Float32Array, y: Int32Array, n: number): Promise<OutputEval>;
+  /** Model-specific figures of the trained model (receptive fields, histograms, similarity matrices, ...). */
+  plots?(ctx: PlotContext): Promise<ModelPlot[]>;
   /** The model's own diagnostics for summary.json (weight norms, sparsity, objective values, ...). */
   diagnostics(): Promise<Record<string, number>>;
   /** Everything needed to continue bit for bit: weights, rule states, the model's rng state. */

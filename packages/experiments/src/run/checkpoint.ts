@@ -83,8 +83,12 @@ export function listCheckpoints(dir: string): { step: number; path: string }[] {
 }
 
 function readCheckpointHeader(path: string): { final: boolean } {
-  const raw = readJsonFile(path, "checkpoint") as { final?: unknown };
-  return { final: raw?.final === true };
+  try {
+    const raw = readJsonFile(path, "checkpoint") as { final?: unknown };
+    return { final: raw?.final === true };
+  } catch {
+    return { final: false }; // unreadable: not worth keeping
+  }
 }
 
 /** Read and validate a checkpoint; a corrupt file throws naming the file and the bad field. */
@@ -107,9 +111,35 @@ export function readCheckpoint(path: string): Checkpoint {
   };
 }
 
-/** The newest checkpoint in `dir`, or null. */
-export function latestCheckpoint(dir: string): { path: string; checkpoint: Checkpoint } | null {
+/** The newest readable checkpoint of a run, and the newer ones that could not be read. */
+export interface LatestCheckpoint {
+  readonly path: string;
+  readonly checkpoint: Checkpoint;
+  /** Newer checkpoint files that are corrupt or truncated (newest first), with why. */
+  readonly skipped: readonly { readonly path: string; readonly error: string }[];
+}
+
+/**
+ * The newest valid checkpoint in `dir`, or null when there is none. A corrupt or truncated newer
+ * file (a crash while a disk filled up, a copy cut short) is skipped and reported in `skipped`,
+ * so a run resumes from the newest checkpoint it can trust; null with every file corrupt throws.
+ */
+export function latestCheckpoint(dir: string): LatestCheckpoint | null {
   const all = listCheckpoints(dir);
-  const last = all[all.length - 1];
-  return last ? { path: last.path, checkpoint: readCheckpoint(last.path) } : null;
+  const skipped: { path: string; error: string }[] = [];
+  for (let i = all.length - 1; i >= 0; i--) {
+    const { path } = all[i]!;
+    try {
+      return { path, checkpoint: readCheckpoint(path), skipped };
+    } catch (err) {
+      skipped.push({ path, error: (err as Error).message });
+    }
+  }
+  if (skipped.length > 0) {
+    throw new PlasticityError(
+      `no readable checkpoint in ${dir}: ${skipped.map((s) => s.error).join("; ")}`,
+      dir,
+    );
+  }
+  return null;
 }

@@ -1,5 +1,5 @@
 import cliProgress from "cli-progress";
-import type { RunEvent } from "./runner.js";
+import type { RunEvent } from "./events.js";
 
 /**
  * A progress bar for `runExperiment`'s events: step, samples/s and ETA on one line of `stream`.

@@ -35,6 +35,12 @@ export function timestamp(d: Date): string {
 
 /** Make `<root>/<name>-<timestamp>` (with -2, -3, ... if taken) and its sub-folders. */
 export function createRunDir(root: string, name: string, now = new Date()): RunPaths {
+  if (existsSync(root) && !statSync(root).isDirectory()) {
+    throw new PlasticityError(
+      `--out: ${resolve(root)} is a file, not a directory; give a directory for the run directories (default runs/)`,
+      "--out",
+    );
+  }
   mkdirSync(root, { recursive: true });
   const base = `${name}-${timestamp(now)}`;
   for (let i = 1; i < 1000; i++) {

@@ -45,6 +45,10 @@ export interface RunSummary {
   readonly peakRssMB: number;
   /** Steps at which the run was resumed. */
   readonly resumedAt: readonly number[];
+  /** The newest checkpoint written (its step): where `--resume` continues. Absent in old runs. */
+  readonly checkpoint?: { readonly step: number } | null;
+  /** The process that wrote this summary, to tell a live run from one that was killed. */
+  readonly process?: { readonly pid: number; readonly host: string };
   readonly figures: readonly string[];
   readonly error: string | null;
 }

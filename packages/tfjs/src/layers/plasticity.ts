@@ -380,16 +380,21 @@ export abstract class RuleLayer<
 
   /**
    * One plasticity step on the batch x: forward, then ΔW from the rule's registered kernel on
-   * the active backend (with the rule state, which advances), W ← W + c ⊙ ΔW. Returns u and y of
-   * the forward pass (computed with W before the update); the caller owns them.
+   * the active backend (with the rule state, which advances), W ← W + lrScale · c ⊙ ΔW, where
+   * `lrScale` (default 1) is a learning-rate schedule's factor. Returns u and y of the forward
+   * pass (computed with W before the update); the caller owns them.
    */
-  learn(x: A): { u: A; y: A } {
+  learn(x: A, opts: { lrScale?: number } = {}): { u: A; y: A } {
     this.checkX(x);
     if (this.checkInputs) checkFiniteTensor(x, "x");
+    const scale = opts.lrScale ?? 1;
+    if (!(scale >= 0) || !Number.isFinite(scale)) {
+      throw new PlasticityError(`lrScale: expected a finite number ≥ 0, got ${scale}`, "lrScale");
+    }
     return tf.tidy(() => {
       const { u, y } = this.forward(x);
       const dw = this.binding.delta({ ...this.ruleActivity(x, u, y), w: this.store.ruleMatrix() });
-      this.store.addRuleDelta(dw);
+      this.store.addRuleDelta(scale === 1 ? dw : tf.mul(dw, scale));
       return { u, y };
     });
   }
