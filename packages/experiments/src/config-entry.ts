@@ -67,6 +67,11 @@ export {
 } from "./eval/report.js";
 export { readJsonFile, writeFileAtomic, writeJsonAtomic } from "./io/atomic.js";
 export { decodeState, encodeState, hashState, type StateValue } from "./io/state.js";
+export {
+  type HebbianConvModelConfig,
+  hebbianConv,
+  hebbianConvModelSchema,
+} from "./models/hebbian-conv.js";
 export { type HebbianMlpConfig, hebbianMlp, hebbianMlpSchema } from "./models/hebbian-mlp.js";
 export { activationConfigSchema, WEIGHT_INIT_NAMES } from "./models/layer-schema.js";
 export {

@@ -1,4 +1,5 @@
 import { createRuleRegistry, type RuleRegistry } from "@plasticity/core";
+import { hebbianConv } from "./models/hebbian-conv.js";
 import { hebbianMlp } from "./models/hebbian-mlp.js";
 import { ModelRegistry } from "./models/model.js";
 import { builtinPresets } from "./presets/builtin.js";
@@ -17,7 +18,7 @@ export function createRegistries(): Registries {
   for (const p of builtinPresets) presets.register(p);
   return {
     rules: createRuleRegistry(),
-    models: new ModelRegistry().register(hebbianMlp),
+    models: new ModelRegistry().register(hebbianMlp).register(hebbianConv),
     presets,
   };
 }

@@ -31,6 +31,7 @@ export {
 } from "./ops/conv.js";
 export { avgPool, padImages, quadrantMeans, standardizeImages } from "./ops/images.js";
 export { LocalExecutor, type Shard, type ShardExecutor, splitBatch } from "./parallel/executor.js";
+export { WorkerExecutor, workerExecutor, workerScript } from "./parallel/pool.js";
 export { initFilters, maskAndNormalize, pruningMask } from "./plasticity/constraints.js";
 export {
   accumulateStats,
@@ -40,5 +41,6 @@ export {
   type LayerStats,
 } from "./plasticity/direct.js";
 export { surrogateStep, winnersToDense } from "./plasticity/surrogate.js";
+export { type ReceptiveFields, receptiveFields } from "./receptive-fields.js";
 export * from "./schema.js";
 export { checkState, type HebbianConvLayerState, type HebbianConvState } from "./state.js";

@@ -1,4 +1,5 @@
 import type { Preset } from "../presets.js";
+import { miconiPresets } from "./miconi.js";
 
 /** The preset `plasticity run` uses when given none. */
 export const DEFAULT_PRESET = "mnist-quick";
@@ -87,4 +88,5 @@ export const builtinPresets: readonly Preset[] = [
       checkpoint: { every: 200 },
     },
   },
+  ...miconiPresets,
 ];
