@@ -1,5 +1,5 @@
 import type { LayerGeometry } from "./geometry.js";
-import { compete, Winners } from "./ops/competition.js";
+import { competeAndPool, Winners } from "./ops/competition.js";
 import {
   denseConv,
   gatherKept,
@@ -7,7 +7,7 @@ import {
   sparseConv,
   toFilterLayout,
 } from "./ops/conv.js";
-import { avgPool, padImages, quadrantMeans, standardizeImages } from "./ops/images.js";
+import { padImages, quadrantMeans, standardizeImages } from "./ops/images.js";
 import { accumulateStats, emptyStats, type LayerStats } from "./plasticity/direct.js";
 import type { ConvLayerConfig, HebbianConvConfig } from "./schema.js";
 
@@ -41,6 +41,20 @@ export interface CollectOptions {
   readonly features?: boolean;
   /** Keep each layer's standardised input and winners (for the surrogate-gradient path). */
   readonly activity?: boolean;
+  /**
+   * Add each phase's wall time (ms) here, keyed `layer<l>.standardize|conv|compete|stats`
+   * (tools/bench's phase table). Not sent to worker threads.
+   */
+  readonly profile?: Record<string, number>;
+}
+
+/** f(), its wall time added to profile[key] when profiling. */
+function timed<T>(profile: Record<string, number> | undefined, key: string, f: () => T): T {
+  if (!profile) return f();
+  const t0 = performance.now();
+  const r = f();
+  profile[key] = (profile[key] ?? 0) + performance.now() - t0;
+  return r;
 }
 
 /** Per layer, what `forwardShard` collected. */
@@ -84,27 +98,30 @@ export function forwardShard(
   let x = padImages(images.subarray(0, n * h0 * w0 * c0), n, h0, w0, c0, opts.inputPadding);
   if (x === images) x = x.slice(0, n * h0 * w0 * c0);
   const results: LayerResult[] = [];
+  const prof = collect.profile;
   layers.forEach((layer, l) => {
     const g = layer.geom;
-    standardizeImages(x, n, g.h * g.w * g.cin);
+    const key = `layer${l + 1}`;
+    timed(prof, `${key}.standardize`, () => standardizeImages(x, n, g.h * g.w * g.cin));
     if (l > 0 && collect.features) {
       results[l - 1]!.features = quadrantMeans(x, n, g.h, g.w, g.cin);
     }
-    const u = convolve(layer, params[l]!.W, x, n);
+    const u = timed(prof, `${key}.conv`, () => convolve(layer, params[l]!.W, x, n));
     const winners = new Winners(Math.max(1024, n * g.oh * g.ow * layer.cfg.k));
     const stats = emptyStats(g, layer.kept);
-    compete(
-      u,
-      n * g.oh * g.ow,
-      g.cout,
-      params[l]!.theta,
-      { k: layer.cfg.k, binarize: opts.binarize, output: opts.output },
-      winners,
-      stats.wins,
+    const pooled = timed(prof, `${key}.compete`, () =>
+      competeAndPool(
+        u,
+        { n, oh: g.oh, ow: g.ow, c: g.cout, pool: g.pool },
+        params[l]!.theta,
+        { k: layer.cfg.k, binarize: opts.binarize, output: opts.output },
+        winners,
+        stats.wins,
+      ),
     );
     const res: LayerResult = {};
     if (collect.stats) {
-      accumulateStats(stats, x, g, winners, layer.kept);
+      timed(prof, `${key}.stats`, () => accumulateStats(stats, x, g, winners, layer.kept));
       res.stats = stats;
     }
     if (collect.activity) {
@@ -113,7 +130,7 @@ export function forwardShard(
       res.stats ??= stats;
     }
     results.push(res);
-    x = avgPool(u, n, g.oh, g.ow, g.cout, g.pool);
+    x = pooled;
   });
   if (collect.features) {
     const g = layers[layers.length - 1]!.geom;

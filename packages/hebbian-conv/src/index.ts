@@ -19,7 +19,12 @@ export {
   type LayerReport,
   SPARSE_DENSITY,
 } from "./network.js";
-export { type CompetitionOptions, compete, Winners } from "./ops/competition.js";
+export {
+  type CompetitionOptions,
+  type CompetitionShape,
+  competeAndPool,
+  Winners,
+} from "./ops/competition.js";
 export {
   denseConv,
   fromFilterLayout,

@@ -126,15 +126,23 @@ export class HebbianConvNet {
   /**
    * One batch of learning: the forward pass of every layer with the current (W, θ), then per
    * layer (after the burn-in) W ← W + ΔW, mask, unit norm, and always
-   * θ ← θ + muThres · (win rate − K/N). `lrScale` multiplies every learning rate.
+   * θ ← θ + muThres · (win rate − K/N). `lrScale` multiplies every learning rate. With `profile`,
+   * the phases' wall times (ms) are added to it (forward phases of the shards run in this thread,
+   * `update` = ΔW, mask, norm and θ).
    */
-  async trainBatch(images: Float32Array, n: number, lrScale = 1): Promise<LayerReport[]> {
+  async trainBatch(
+    images: Float32Array,
+    n: number,
+    lrScale = 1,
+    profile?: Record<string, number>,
+  ): Promise<LayerReport[]> {
     this.checkImages(images, n);
     const surrogate = this.config.plasticity === "surrogate";
     const shards = splitBatch(images, n, this.imageSize, surrogate ? 1 : this.config.shards);
-    const collect = surrogate ? { activity: true } : { stats: true };
+    const collect = surrogate ? { activity: true, profile } : { stats: true, profile };
     const results = await this.executor.run(this.params, shards, collect);
     const learn = this.batches >= this.config.burnIn;
+    const t0 = performance.now();
     const reports = this.layers.map((layer, l) => {
       const stats = results[0]![l]!.stats!;
       for (let s = 1; s < results.length; s++) addStats(stats, results[s]![l]!.stats!);
@@ -152,6 +160,7 @@ export class HebbianConvNet {
       }
       return this.adapt(l, stats, n, before);
     });
+    if (profile) profile.update = (profile.update ?? 0) + performance.now() - t0;
     this.batches++;
     return reports;
   }

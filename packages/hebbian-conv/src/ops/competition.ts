@@ -48,19 +48,18 @@ export interface CompetitionOptions {
   readonly output: "triangle" | "wta";
 }
 
-/**
- * The K-th largest of the c values z[base .. base + c) (top holds K scratch slots).
- */
+/** The K-th largest of z_ch = fround(u[base + ch] − θ_ch), ch < c (top: K scratch slots). */
 function kthLargest(
-  z: Float32Array,
+  u: Float32Array,
   base: number,
+  theta: Float32Array,
   c: number,
   k: number,
   top: Float64Array,
 ): number {
   top.fill(Number.NEGATIVE_INFINITY, 0, k);
   for (let ch = 0; ch < c; ch++) {
-    const v = z[base + ch];
+    const v = Math.fround(u[base + ch] - theta[ch]);
     if (v <= top[k - 1]) continue;
     let i = k - 1;
     while (i > 0 && top[i - 1] < v) {
@@ -72,52 +71,74 @@ function kthLargest(
   return top[k - 1];
 }
 
+/** Shapes of one `competeAndPool` call: n images of oh × ow positions × c channels, pooled. */
+export interface CompetitionShape {
+  readonly n: number;
+  readonly oh: number;
+  readonly ow: number;
+  readonly c: number;
+  /** Average-pooling window = stride (1 = none). */
+  readonly pool: number;
+}
+
 /**
- * One pass over the conv output u [positions × c] (NHWC rows), in place, with per-channel
- * thresholds θ:
+ * The competition at every position of the conv output u [n, oh, ow, c] (NHWC), with
+ * per-channel thresholds θ, fused with the average pooling of what the layer passes on:
  *
- *   z_c = u_c − θ_c
- *   kept_c = z_c ≥ (K-th largest z at that position)       (ties all kept, as torch.topk + `<`)
+ *   z_c = u_c − θ_c                                     (float32, as the code)
+ *   kept_c = z_c ≥ (K-th largest z at that position)    (ties all kept, as torch.topk + `<`)
  *   y_c = 1[kept_c ∧ z_c > 0] (binarised) or kept_c · min(z_c, 50)
- *   u_c ← max(0, z_c − mean_c z) (triangle) or y_c (wta)
+ *   o_c = max(0, z_c − mean_c z) (triangle) or y_c (wta)
+ *   pooled = avgpool(o)  [n, ⌊oh/pool⌋, ⌊ow/pool⌋, c]
  *
- * Every y ≠ 0 is appended to `winners` (with the position index offset by `posOffset`), and
- * `wins[c]` counts the positions where y_c > 0 (for the homeostatic thresholds).
+ * Every y ≠ 0 is appended to `winners` (position p = (b·oh + oy)·ow + ox), and `wins[c]` counts
+ * the positions where y_c > 0 (for the homeostatic thresholds). u is not modified.
  */
-export function compete(
+export function competeAndPool(
   u: Float32Array,
-  positions: number,
-  c: number,
+  shape: CompetitionShape,
   theta: Float32Array,
   opts: CompetitionOptions,
   winners: Winners,
   wins: Float64Array,
-  posOffset = 0,
-): void {
+): Float32Array {
+  const { n, oh, ow, c, pool } = shape;
   const { k, binarize } = opts;
   const triangle = opts.output === "triangle";
+  const ph = Math.floor(oh / pool);
+  const pw = Math.floor(ow / pool);
+  const pooled = new Float32Array(n * ph * pw * c);
+  const inv = 1 / (pool * pool);
   const top = new Float64Array(k);
-  for (let p = 0; p < positions; p++) {
-    const base = p * c;
-    let max = Number.NEGATIVE_INFINITY;
-    let sum = 0;
-    for (let ch = 0; ch < c; ch++) {
-      const z = u[base + ch] - theta[ch];
-      u[base + ch] = z;
-      sum += z;
-      if (z > max) max = z;
-    }
-    const kth = k === 1 ? max : kthLargest(u, base, c, k, top);
-    const mean = sum / c;
-    for (let ch = 0; ch < c; ch++) {
-      const z = u[base + ch];
-      let y = 0;
-      if (z >= kth) {
-        y = binarize ? (z > 0 ? 1 : 0) : Math.min(z, 50);
-        if (y !== 0) winners.push(posOffset + p, ch, y);
-        if (y > 0) wins[ch] += 1;
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      const py = Math.floor(oy / pool);
+      for (let ox = 0; ox < ow; ox++) {
+        const p = (b * oh + oy) * ow + ox;
+        const base = p * c;
+        let max = Number.NEGATIVE_INFINITY;
+        let sum = 0;
+        for (let ch = 0; ch < c; ch++) {
+          const z = Math.fround(u[base + ch] - theta[ch]);
+          sum += z;
+          if (z > max) max = z;
+        }
+        const kth = k === 1 ? max : kthLargest(u, base, theta, c, k, top);
+        const mean = sum / c;
+        const px = Math.floor(ox / pool);
+        const q = py < ph && px < pw ? ((b * ph + py) * pw + px) * c : -1;
+        for (let ch = 0; ch < c; ch++) {
+          const z = Math.fround(u[base + ch] - theta[ch]);
+          let y = 0;
+          if (z >= kth) {
+            y = binarize ? (z > 0 ? 1 : 0) : Math.min(z, 50);
+            if (y !== 0) winners.push(p, ch, y);
+            if (y > 0) wins[ch] += 1;
+          }
+          if (q >= 0) pooled[q + ch] += (triangle ? (z > mean ? z - mean : 0) : y) * inv;
+        }
       }
-      u[base + ch] = triangle ? (z > mean ? z - mean : 0) : y;
     }
   }
+  return pooled;
 }

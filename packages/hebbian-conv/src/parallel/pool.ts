@@ -119,7 +119,8 @@ export class WorkerExecutor implements ShardExecutor {
       const part = shards.filter((_, i) => i % threads === t + 1);
       if (part.length === 0) return Promise.resolve([]);
       const copies = part.map((s) => ({ images: s.images.slice(), n: s.n }));
-      return w.run({ type: "run", id: this.nextId++, params, shards: copies, collect });
+      const { profile: _local, ...sent } = collect;
+      return w.run({ type: "run", id: this.nextId++, params, shards: copies, collect: sent });
     });
     const local = mine.map((s) =>
       forwardShard(this.layers, params, s.images, s.n, this.opts, collect),
