@@ -1,11 +1,12 @@
 import type { LayerGeometry } from "./geometry.js";
-import { competeAndPool, Winners } from "./ops/competition.js";
+import { competeAndPool, competeAndPoolWithSums, Winners } from "./ops/competition.js";
 import {
   denseConv,
   gatherKept,
   type KeptSynapses,
   sparseConv,
   toFilterLayout,
+  toFilterLayoutWithSum,
 } from "./ops/conv.js";
 import { padImages, quadrantMeans, standardizeImages } from "./ops/images.js";
 import { accumulateStats, emptyStats, type LayerStats } from "./plasticity/direct.js";
@@ -67,11 +68,37 @@ export interface LayerResult {
   winners?: Winners;
 }
 
-/** u = conv2d(x, W) for one layer, sparse or dense. */
+/**
+ * A dense layer with K = 1 convolves with Σ_c w_c appended as one more filter, so its
+ * competition runs in one pass over u (`competeAndPoolWithSums`).
+ */
+function withSums(layer: ConvLayer): boolean {
+  return !layer.sparse && layer.cfg.k === 1;
+}
+
+/** u = conv2d(x, W) for one layer: sparse, dense, or dense with the channel sum appended. */
 function convolve(layer: ConvLayer, W: Float32Array, x: Float32Array, n: number): Float32Array {
   const { geom, kept } = layer;
   if (layer.sparse && kept) return sparseConv(x, n, geom, kept, gatherKept(W, kept, geom));
+  if (withSums(layer)) return denseConv(x, n, geom, toFilterLayoutWithSum(W, geom), geom.cout + 1);
   return denseConv(x, n, geom, toFilterLayout(W, geom));
+}
+
+/** The competition of one layer on its conv output (see `competeAndPool`). */
+function compete(
+  layer: ConvLayer,
+  u: Float32Array,
+  n: number,
+  theta: Float32Array,
+  opts: ForwardOptions,
+  winners: Winners,
+  wins: Float64Array,
+): Float32Array {
+  const g = layer.geom;
+  const shape = { n, oh: g.oh, ow: g.ow, c: g.cout, pool: g.pool };
+  const o = { binarize: opts.binarize, output: opts.output };
+  if (withSums(layer)) return competeAndPoolWithSums(u, shape, theta, o, winners, wins);
+  return competeAndPool(u, shape, theta, { ...o, k: layer.cfg.k }, winners, wins);
 }
 
 /**
@@ -95,8 +122,9 @@ export function forwardShard(
   collect: CollectOptions,
 ): LayerResult[] {
   const [h0, w0, c0] = opts.inputShape;
-  let x = padImages(images.subarray(0, n * h0 * w0 * c0), n, h0, w0, c0, opts.inputPadding);
-  if (x === images) x = x.slice(0, n * h0 * w0 * c0);
+  // a copy (padded or not): every layer standardises its input in place
+  const first = images.subarray(0, n * h0 * w0 * c0);
+  let x = opts.inputPadding > 0 ? padImages(first, n, h0, w0, c0, opts.inputPadding) : first.slice();
   const results: LayerResult[] = [];
   const prof = collect.profile;
   layers.forEach((layer, l) => {
@@ -110,14 +138,7 @@ export function forwardShard(
     const winners = new Winners(Math.max(1024, n * g.oh * g.ow * layer.cfg.k));
     const stats = emptyStats(g, layer.kept);
     const pooled = timed(prof, `${key}.compete`, () =>
-      competeAndPool(
-        u,
-        { n, oh: g.oh, ow: g.ow, c: g.cout, pool: g.pool },
-        params[l]!.theta,
-        { k: layer.cfg.k, binarize: opts.binarize, output: opts.output },
-        winners,
-        stats.wins,
-      ),
+      compete(layer, u, n, params[l]!.theta, opts, winners, stats.wins),
     );
     const res: LayerResult = {};
     if (collect.stats) {

@@ -23,6 +23,7 @@ export {
   type CompetitionOptions,
   type CompetitionShape,
   competeAndPool,
+  competeAndPoolWithSums,
   Winners,
 } from "./ops/competition.js";
 export {
@@ -33,6 +34,7 @@ export {
   keptSynapses,
   sparseConv,
   toFilterLayout,
+  toFilterLayoutWithSum,
 } from "./ops/conv.js";
 export { avgPool, padImages, quadrantMeans, standardizeImages } from "./ops/images.js";
 export { LocalExecutor, type Shard, type ShardExecutor, splitBatch } from "./parallel/executor.js";

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import {
   accumulateStats,
   avgPool,
-  compete,
+  competeAndPool,
+  competeAndPoolWithSums,
   denseConv,
   emptyStats,
   gatherKept,
@@ -17,6 +18,7 @@ import {
   sparseConv,
   standardizeImages,
   toFilterLayout,
+  toFilterLayoutWithSum,
   Winners,
 } from "../src/index.js";
 import { BACKENDS, naiveConv, relErr, useBackend } from "./helpers.js";
@@ -105,43 +107,90 @@ function competeReference(
   });
 }
 
-describe("compete: thresholds, k-WTA with the code's ties, triangle", () => {
+describe("competeAndPool: thresholds, k-WTA with the code's ties, triangle/WTA output, pooling", () => {
   useBackend("cpu");
-  const rows = 40;
-  const c = 9;
+  const [n, oh, ow, c] = [2, 4, 5, 9];
+  const rows = n * oh * ow;
   // values on a coarse grid, so ties for the K-th place happen
   const u = Float32Array.from(normal(rows * c), (v) => Math.round(v * 2) / 2);
   const theta = Float32Array.from({ length: c }, (_, i) => (i % 3) * 0.25 - 0.25);
+  const pool = (o: Float32Array | Uint8Array | Int32Array) =>
+    tf.avgPool(tf.tensor4d(Float32Array.from(o), [n, oh, ow, c]), 2, 2, "valid").dataSync();
 
   for (const k of [1, 3]) {
-    it(`K = ${k}: y, graded y and triangle output match the reference, ties all kept`, () => {
+    it(`K = ${k}: winners, win counts and pooled outputs match the reference, ties all kept`, () => {
       const ref = competeReference(u, rows, c, theta, k);
       const run = (binarize: boolean, output: "triangle" | "wta") => {
-        const buf = u.slice();
         const winners = new Winners(4);
         const wins = new Float64Array(c);
-        compete(buf, rows, c, theta, { k, binarize, output }, winners, wins);
-        return { buf, winners, wins };
+        const shape = { n, oh, ow, c, pool: 2 };
+        const pooled = competeAndPool(u, shape, theta, { k, binarize, output }, winners, wins);
+        return { pooled, winners, wins };
       };
       const bin = run(true, "wta");
-      expect(Array.from(bin.buf)).toEqual(Array.from(ref.y));
       const dense = new Float32Array(rows * c);
       for (let i = 0; i < bin.winners.count; i++)
-        dense[bin.winners.pos[i] * c + bin.winners.ch[i]] = bin.winners.y[i];
+        dense[bin.winners.pos[i]! * c + bin.winners.ch[i]!] = bin.winners.y[i]!;
       expect(Array.from(dense)).toEqual(Array.from(ref.y));
+      expect(relErr(bin.pooled, pool(ref.y))).toBeLessThan(1e-6);
       for (let ch = 0; ch < c; ch++) {
-        let n = 0;
-        for (let r = 0; r < rows; r++) n += ref.y[r * c + ch]!;
-        expect(bin.wins[ch]).toBe(n);
+        let count = 0;
+        for (let r = 0; r < rows; r++) count += ref.y[r * c + ch]!;
+        expect(bin.wins[ch]).toBe(count);
       }
-      expect(relErr(run(false, "wta").buf, ref.graded)).toBeLessThan(1e-6);
-      expect(relErr(run(true, "triangle").buf, ref.tri)).toBeLessThan(1e-6);
+      const graded = run(false, "wta");
+      const gradedDense = new Float32Array(rows * c);
+      for (let i = 0; i < graded.winners.count; i++)
+        gradedDense[graded.winners.pos[i]! * c + graded.winners.ch[i]!] = graded.winners.y[i]!;
+      expect(relErr(gradedDense, ref.graded)).toBeLessThan(1e-6);
+      expect(relErr(run(true, "triangle").pooled, pool(ref.tri))).toBeLessThan(1e-6);
       // some position had more than K winners (a tie), as torch.topk + `<` allows
       const perRow = new Int32Array(rows);
       for (let r = 0; r < rows; r++)
         for (let ch = 0; ch < c; ch++) if (ref.graded[r * c + ch] !== 0) perRow[r]++;
       expect(Math.max(...perRow)).toBeGreaterThan(k);
     });
+  }
+});
+
+describe("competeAndPoolWithSums: the one-pass K = 1 competition", () => {
+  const [n, oh, ow, c] = [2, 6, 6, 9];
+  const rows = n * oh * ow;
+  const u = Float32Array.from(normal(rows * c), (v) => Math.round(v * 2) / 2);
+  const theta = Float32Array.from({ length: c }, (_, i) => (i % 3) * 0.25 - 0.25);
+  // u with Σ_c u_c appended to every position, as the augmented conv computes it
+  const withSums = new Float32Array(rows * (c + 1));
+  for (let p = 0; p < rows; p++) {
+    let s = 0;
+    for (let ch = 0; ch < c; ch++) {
+      withSums[p * (c + 1) + ch] = u[p * c + ch]!;
+      s += u[p * c + ch]!;
+    }
+    withSums[p * (c + 1) + c] = s;
+  }
+  for (const binarize of [true, false]) {
+    for (const output of ["triangle", "wta"] as const) {
+      it(`equals the two-pass competition (${binarize ? "binarised" : "graded"}, ${output}), ties included`, () => {
+        const shape = { n, oh, ow, c, pool: 2 };
+        const a = { w: new Winners(4), wins: new Float64Array(c) };
+        const b = { w: new Winners(4), wins: new Float64Array(c) };
+        const two = competeAndPool(u, shape, theta, { k: 1, binarize, output }, a.w, a.wins);
+        const one = competeAndPoolWithSums(
+          withSums,
+          shape,
+          theta,
+          { binarize, output },
+          b.w,
+          b.wins,
+        );
+        expect(relErr(one, two)).toBeLessThan(1e-6);
+        expect(Array.from(b.wins)).toEqual(Array.from(a.wins));
+        const key = (w: Winners) =>
+          Array.from({ length: w.count }, (_, i) => `${w.pos[i]}:${w.ch[i]}:${w.y[i]}`).sort();
+        expect(key(b.w)).toEqual(key(a.w));
+        expect(new Set(Array.from(a.w.pos.subarray(0, a.w.count))).size).toBeLessThan(a.w.count);
+      });
+    }
   }
 });
 
@@ -154,8 +203,20 @@ for (const backend of BACKENDS) {
     const W = normal(G.cout * G.fanIn).map((v, i) => v * mask[i]!);
     const ref = naiveConv(x, n, G, W);
 
-    it("denseConv (tf.conv2d) equals the typed-array reference", () => {
+    it("denseConv (tf.conv2d) equals the typed-array reference, also with Σ_c w_c appended", () => {
       expect(relErr(denseConv(x, n, G, toFilterLayout(W, G)), ref)).toBeLessThan(1e-5);
+      const aug = denseConv(x, n, G, toFilterLayoutWithSum(W, G), G.cout + 1);
+      const positions = n * G.oh * G.ow;
+      const main = new Float32Array(positions * G.cout);
+      const sums = new Float32Array(positions);
+      const refSums = new Float32Array(positions);
+      for (let p = 0; p < positions; p++) {
+        main.set(aug.subarray(p * (G.cout + 1), p * (G.cout + 1) + G.cout), p * G.cout);
+        sums[p] = aug[p * (G.cout + 1) + G.cout]!;
+        for (let c = 0; c < G.cout; c++) refSums[p] += ref[p * G.cout + c]!;
+      }
+      expect(relErr(main, ref)).toBeLessThan(1e-5);
+      expect(relErr(sums, refSums)).toBeLessThan(1e-5);
     });
 
     it("sparseConv over the kept synapses equals the dense reference", () => {

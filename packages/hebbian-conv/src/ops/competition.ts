@@ -142,3 +142,64 @@ export function competeAndPool(
   }
   return pooled;
 }
+
+/**
+ * `competeAndPool` for K = 1 in ONE pass over u, for a conv output that carries one more channel
+ * holding Σ_c u_c (a filter Σ_c w_c appended to the convolution: ~1 % more multiply-adds), so
+ * mean_c z = (Σ_c u_c − Σ_c θ_c) / c is known before the pass. u is [n, oh, ow, c + 1]. The
+ * argmax and its ties are tracked on the way (ties are listed by a second look at that position
+ * only); the triangle output is accumulated into the pool as it goes. Same results as
+ * `competeAndPool` up to the rounding of the mean.
+ */
+export function competeAndPoolWithSums(
+  u: Float32Array,
+  shape: CompetitionShape,
+  theta: Float32Array,
+  opts: Omit<CompetitionOptions, "k">,
+  winners: Winners,
+  wins: Float64Array,
+): Float32Array {
+  const { n, oh, ow, c, pool } = shape;
+  const stride = c + 1;
+  const triangle = opts.output === "triangle";
+  const ph = Math.floor(oh / pool);
+  const pw = Math.floor(ow / pool);
+  const pooled = new Float32Array(n * ph * pw * c);
+  const inv = 1 / (pool * pool);
+  let thetaSum = 0;
+  for (let ch = 0; ch < c; ch++) thetaSum += theta[ch];
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      const py = Math.floor(oy / pool);
+      for (let ox = 0; ox < ow; ox++) {
+        const p = (b * oh + oy) * ow + ox;
+        const base = p * stride;
+        const mean = (u[base + c] - thetaSum) / c;
+        const px = Math.floor(ox / pool);
+        const q = py < ph && px < pw ? ((b * ph + py) * pw + px) * c : -1;
+        let max = Number.NEGATIVE_INFINITY;
+        let arg = 0;
+        let ties = 0;
+        for (let ch = 0; ch < c; ch++) {
+          const z = Math.fround(u[base + ch] - theta[ch]);
+          if (z > max) {
+            max = z;
+            arg = ch;
+            ties = 1;
+          } else if (z === max) ties++;
+          if (triangle && q >= 0 && z > mean) pooled[q + ch] += (z - mean) * inv;
+        }
+        const y = opts.binarize ? (max > 0 ? 1 : 0) : Math.min(max, 50);
+        if (y === 0) continue;
+        for (let ch = arg; ch < c; ch++) {
+          if (ch !== arg && (ties === 1 || Math.fround(u[base + ch] - theta[ch]) !== max)) continue;
+          winners.push(p, ch, y);
+          if (y > 0) wins[ch] += 1;
+          if (!triangle && q >= 0) pooled[q + ch] += y * inv;
+          if (ties === 1) break;
+        }
+      }
+    }
+  }
+  return pooled;
+}

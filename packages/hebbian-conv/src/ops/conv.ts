@@ -85,6 +85,25 @@ export function toFilterLayout(W: Float32Array, g: LayerGeometry): Float32Array 
   return t;
 }
 
+/**
+ * W [cout × fanIn] in tf.conv2d's layout with one more filter, Σ_c w_c, appended:
+ * [k, k, cin, cout + 1]. Its output channel is Σ_c u_c (for `competeAndPoolWithSums`).
+ */
+export function toFilterLayoutWithSum(W: Float32Array, g: LayerGeometry): Float32Array {
+  const { cout, fanIn } = g;
+  const t = new Float32Array(fanIn * (cout + 1));
+  for (let k = 0; k < fanIn; k++) {
+    let s = 0;
+    for (let c = 0; c < cout; c++) {
+      const v = W[c * fanIn + k];
+      t[k * (cout + 1) + c] = v;
+      s += v;
+    }
+    t[k * (cout + 1) + cout] = s;
+  }
+  return t;
+}
+
 /** tf.conv2d's filters [k, k, cin, cout] back to W [cout × fanIn]. */
 export function fromFilterLayout(t: Float32Array, g: LayerGeometry): Float32Array {
   const W = new Float32Array(t.length);
@@ -95,18 +114,20 @@ export function fromFilterLayout(t: Float32Array, g: LayerGeometry): Float32Arra
 
 /**
  * u = conv2d(x, W), 'valid', stride 1, no bias, by the active tfjs backend (XNNPACK on wasm):
- * x [n, h, w, cin], filters in tf layout [k, k, cin, cout] → u [n, oh, ow, cout].
+ * x [n, h, w, cin], filters in tf layout [k, k, cin, cout] → u [n, oh, ow, cout] (`cout`
+ * defaults to the layer's; pass g.cout + 1 with `toFilterLayoutWithSum`).
  */
 export function denseConv(
   x: Float32Array,
   n: number,
   g: LayerGeometry,
   filters: Float32Array,
+  cout = g.cout,
 ): Float32Array {
   const u = tf.tidy(() =>
     tf.conv2d(
       tf.tensor4d(x.subarray(0, n * g.h * g.w * g.cin), [n, g.h, g.w, g.cin]),
-      tf.tensor4d(filters, [g.kernel, g.kernel, g.cin, g.cout]),
+      tf.tensor4d(filters, [g.kernel, g.kernel, g.cin, cout]),
       1,
       "valid",
     ),

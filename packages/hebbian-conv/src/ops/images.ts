@@ -31,7 +31,10 @@ export function standardizeImages(
   return out;
 }
 
-/** n images [h, w, c] surrounded by `p` rows and columns of zeros: [n, h + 2p, w + 2p, c]. */
+/**
+ * n images [h, w, c] surrounded by `p` rows and columns of zeros: [n, h + 2p, w + 2p, c]
+ * (a new array; x itself when p = 0).
+ */
 export function padImages(
   x: Float32Array,
   n: number,

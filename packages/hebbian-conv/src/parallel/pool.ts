@@ -42,7 +42,9 @@ class ShardWorker {
   private failure: Error | null = null;
 
   constructor(setup: WorkerSetup) {
-    this.worker = new Worker(workerScript(), { workerData: setup });
+    // no inherited flags: a test runner's `--conditions source` would make the compiled worker
+    // resolve the workspace packages to their TypeScript sources
+    this.worker = new Worker(workerScript(), { workerData: setup, execArgv: [] });
     this.ready = new Promise((resolve, reject) => {
       this.worker.on("message", (m: WorkerReply) => {
         if (m.type === "ready") resolve();
