@@ -3,9 +3,13 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Rng } from "@plasticity/core";
 import {
+  denseConv,
+  gatherKept,
   HebbianConvNet,
   type LayerGeometry,
+  sparseConv,
   standardizeImages,
+  toFilterLayout,
   workerExecutor,
 } from "@plasticity/hebbian-conv";
 import { initBackend, tf } from "@plasticity/tfjs";
@@ -127,6 +131,40 @@ async function phases(opts: HebbianConvBenchOptions, w: Workload): Promise<Recor
   return out;
 }
 
+/**
+ * The measurement behind `conv: "auto"`: each pruned layer's forward conv on a batch of random
+ * inputs, dense (tf.conv2d over the zero-filled filters) vs sparse (kept synapses only), in ms
+ * (best of 3).
+ */
+function convChoice(
+  opts: HebbianConvBenchOptions,
+): Record<string, { denseMs: number; sparseMs: number }> {
+  const net = HebbianConvNet.create({}, { inputShape: INPUT, rng: Rng.seeded(opts.seed) });
+  const rng = Rng.seeded(opts.seed + 1);
+  const params = net.parameters();
+  const out: Record<string, { denseMs: number; sparseMs: number }> = {};
+  net.layers.forEach((layer, l) => {
+    const { geom: g, kept } = layer;
+    if (!kept) return;
+    const x = rng.fillNormal(new Float32Array(opts.batch * g.h * g.w * g.cin));
+    const best = (f: () => void) => {
+      let ms = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 4; i++) {
+        const t0 = performance.now();
+        f();
+        if (i > 0) ms = Math.min(ms, performance.now() - t0);
+      }
+      return ms;
+    };
+    const W = params[l]!.W;
+    out[`layer${l + 1}`] = {
+      denseMs: best(() => denseConv(x, opts.batch, g, toFilterLayout(W, g))),
+      sparseMs: best(() => sparseConv(x, opts.batch, g, kept, gatherKept(W, kept, g))),
+    };
+  });
+  return out;
+}
+
 interface TorchBench {
   readonly ok: boolean;
   readonly error?: string;
@@ -176,6 +214,8 @@ export interface HebbianConvReport {
   }[];
   /** ms per batch of each phase in one thread (median of 4 steps). */
   readonly phasesMs: Record<string, number>;
+  /** Forward conv of each pruned layer, dense vs sparse, ms per batch (best of 3). */
+  readonly prunedConvMs: Record<string, { denseMs: number; sparseMs: number }>;
   readonly denseEquivalentMflopPerImage: number;
   /** Dense-equivalent GFLOP/s: the reference's dense work per image × our images/s. */
   readonly gflops: number;
@@ -198,6 +238,7 @@ export async function runHebbianConvBench(
   const probe = HebbianConvNet.create({}, { inputShape: INPUT, rng: Rng.seeded(opts.seed) });
   opts.log("hebbian-conv: phases in one thread…");
   const phasesMs = await phases(opts, w);
+  const prunedConvMs = convChoice(opts);
   const runs = [];
   for (const n of opts.workers) {
     opts.log(`hebbian-conv: ${n} thread(s) for ${opts.durationMs} ms…`);
@@ -228,6 +269,7 @@ export async function runHebbianConvBench(
     workers: best.workers,
     runs,
     phasesMs,
+    prunedConvMs,
     denseEquivalentMflopPerImage: flops / 1e6,
     gflops: (flops * best.imagesPerSecond) / 1e9,
     forwardMacsPerImage,
@@ -254,6 +296,9 @@ export function renderHebbianConv(r: HebbianConvReport): string {
     `dense-equivalent work ${fmt(r.denseEquivalentMflopPerImage)} MFLOP/image → ${fmt(r.gflops)} GFLOP/s; our forward does ${fmt(r.forwardMacsPerImage / 1e6)} M multiply-adds/image`,
     `phases in one thread (ms per batch): ${Object.entries(r.phasesMs)
       .map(([k, v]) => `${k} ${fmt(v)}`)
+      .join(", ")}`,
+    `pruned layers' forward conv, dense vs sparse (ms per batch): ${Object.entries(r.prunedConvMs)
+      .map(([k, v]) => `${k} ${fmt(v.denseMs)} vs ${fmt(v.sparseMs)}`)
       .join(", ")}`,
     `peak RSS ${fmt(r.peakRssMB)} MiB (this process, workers included)`,
   ];

@@ -42,7 +42,9 @@ describe("hebbian-conv benchmark", () => {
       });
       const x = rng.fillNormal(new Float32Array(30 * 3072));
       const [fa, fb] = [await one.features(x, 30), await two.features(x, 30)];
-      fa.forEach((f, l) => expect(Array.from(fb[l]!)).toEqual(Array.from(f)));
+      fa.forEach((f, l) => {
+        expect(Array.from(fb[l]!)).toEqual(Array.from(f));
+      });
     } finally {
       await Promise.all([one.dispose(), two.dispose()]);
     }

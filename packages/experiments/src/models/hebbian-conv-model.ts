@@ -20,17 +20,31 @@ import type {
   TrainBatch,
 } from "./model.js";
 
-/** max_c / min_c of a layer's win rates relative to the target K/N, and the mean. */
+/**
+ * A layer's win rates relative to the target K/N: the smallest and largest ratio, and the
+ * fraction of "dead" channels (below a tenth of the target).
+ */
 function rateSummary(rates: ArrayLike<number>, target: number) {
   let min = Number.POSITIVE_INFINITY;
   let max = 0;
-  let sum = 0;
+  let dead = 0;
   for (let c = 0; c < rates.length; c++) {
-    min = Math.min(min, rates[c]! / target);
-    max = Math.max(max, rates[c]! / target);
-    sum += rates[c]!;
+    const r = rates[c]! / target;
+    min = Math.min(min, r);
+    max = Math.max(max, r);
+    if (r < 0.1) dead++;
   }
-  return { min, max, winnersPerPosition: sum };
+  return { min, max, deadFraction: dead / rates.length };
+}
+
+/** Mean and standard deviation of the thresholds. */
+function thetaSummary(theta: Float32Array) {
+  let s = 0;
+  for (const t of theta) s += t;
+  const mean = s / theta.length;
+  let v = 0;
+  for (const t of theta) v += (t - mean) ** 2;
+  return { mean, std: Math.sqrt(v / theta.length) };
 }
 
 class HebbianConvModel implements ExperimentModel {
@@ -48,17 +62,16 @@ class HebbianConvModel implements ExperimentModel {
   private stepMetrics(reports: LayerReport[]): StepMetrics {
     const out: StepMetrics = {};
     const params = this.net.parameters();
+    const rates = this.net.winRates();
     reports.forEach((r, l) => {
       const layer = this.net.layers[l]!;
       const p = layerName(l);
-      const s = rateSummary(r.winRate, layer.cfg.k / layer.geom.cout);
-      let theta = 0;
-      for (const t of params[l]!.theta) theta += t / layer.geom.cout;
+      const target = layer.cfg.k / layer.geom.cout;
       Object.assign(out, {
         [`${p}.dw_rel`]: r.dwRel,
-        [`${p}.win_rate_max_rel`]: s.max,
-        [`${p}.winners_per_position`]: s.winnersPerPosition,
-        [`${p}.theta_mean`]: theta,
+        [`${p}.win_rate_max_rel`]: rateSummary(r.winRate, target).max,
+        [`${p}.dead_fraction`]: rateSummary(rates[l]!, target).deadFraction,
+        [`${p}.theta_std`]: thetaSummary(params[l]!.theta).std,
       });
     });
     return out;
@@ -151,8 +164,9 @@ class HebbianConvModel implements ExperimentModel {
         [`${p}.channels`]: cout,
         [`${p}.win_rate_min_rel`]: s.min,
         [`${p}.win_rate_max_rel`]: s.max,
-        [`${p}.winners_per_position`]: s.winnersPerPosition,
-        [`${p}.theta_mean`]: theta.reduce((a, b) => a + b, 0) / cout,
+        [`${p}.dead_fraction`]: s.deadFraction,
+        [`${p}.theta_mean`]: thetaSummary(theta).mean,
+        [`${p}.theta_std`]: thetaSummary(theta).std,
         [`${p}.theta_min`]: Math.min(...theta),
         [`${p}.theta_max`]: Math.max(...theta),
         [`${p}.w_norm_mean`]: norm,
