@@ -124,7 +124,8 @@ export function forwardShard(
   const [h0, w0, c0] = opts.inputShape;
   // a copy (padded or not): every layer standardises its input in place
   const first = images.subarray(0, n * h0 * w0 * c0);
-  let x = opts.inputPadding > 0 ? padImages(first, n, h0, w0, c0, opts.inputPadding) : first.slice();
+  let x =
+    opts.inputPadding > 0 ? padImages(first, n, h0, w0, c0, opts.inputPadding) : first.slice();
   const results: LayerResult[] = [];
   const prof = collect.profile;
   layers.forEach((layer, l) => {

@@ -34,10 +34,14 @@ describe("HebbianConvNet", () => {
     const net = make();
     const keep = batches.map((b) => b.slice());
     for (const b of batches.slice(0, 3)) await net.trainBatch(b, 8);
-    batches.forEach((b, i) => expect(b).toEqual(keep[i]));
+    batches.forEach((b, i) => {
+      expect(b).toEqual(keep[i]);
+    });
     const f1 = await net.features(batches[4]!, 8);
     const f2 = await net.features(batches[4]!, 8);
-    f1.forEach((f, l) => expect(f2[l]).toEqual(f));
+    f1.forEach((f, l) => {
+      expect(f2[l]).toEqual(f);
+    });
     expect(f1.map((f) => f.length)).toEqual([8 * 4 * 12, 8 * 4 * 16, 8 * 4 * 20]);
   });
 
