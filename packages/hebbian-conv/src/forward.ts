@@ -69,18 +69,20 @@ export interface LayerResult {
 }
 
 /**
- * A dense layer with K = 1 convolves with Σ_c w_c appended as one more filter, so its
- * competition runs in one pass over u (`competeAndPoolWithSums`).
+ * With K = 1 the conv output carries Σ_c u_c as one more channel (dense: the filter Σ_c w_c
+ * appended; sparse: the sums added up on the way), so the competition runs in one pass over u
+ * (`competeAndPoolWithSums`).
  */
 function withSums(layer: ConvLayer): boolean {
-  return !layer.sparse && layer.cfg.k === 1;
+  return layer.cfg.k === 1;
 }
 
-/** u = conv2d(x, W) for one layer: sparse, dense, or dense with the channel sum appended. */
+/** u = conv2d(x, W) for one layer, sparse or dense, with the channel sum appended when K = 1. */
 function convolve(layer: ConvLayer, W: Float32Array, x: Float32Array, n: number): Float32Array {
   const { geom, kept } = layer;
-  if (layer.sparse && kept) return sparseConv(x, n, geom, kept, gatherKept(W, kept, geom));
-  if (withSums(layer)) return denseConv(x, n, geom, toFilterLayoutWithSum(W, geom), geom.cout + 1);
+  const sums = withSums(layer);
+  if (layer.sparse && kept) return sparseConv(x, n, geom, kept, gatherKept(W, kept, geom), sums);
+  if (sums) return denseConv(x, n, geom, toFilterLayoutWithSum(W, geom), geom.cout + 1);
   return denseConv(x, n, geom, toFilterLayout(W, geom));
 }
 

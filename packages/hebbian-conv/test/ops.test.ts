@@ -219,10 +219,32 @@ for (const backend of BACKENDS) {
       expect(relErr(sums, refSums)).toBeLessThan(1e-5);
     });
 
-    it("sparseConv over the kept synapses equals the dense reference", () => {
+    it("sparseConv over the kept synapses equals the dense reference (4 positions at a time and the rest)", () => {
       const kept = keptSynapses(mask, G);
       expect(kept.index.length).toBe(mask.reduce((a, b) => a + b, 0));
       expect(relErr(sparseConv(x, n, G, kept, gatherKept(W, kept, G)), ref)).toBeLessThan(1e-5);
+      // 7×7 input: 25 positions per image, so one goes through the one-position path
+      const g7 = networkGeometry([7, 7, 8], {
+        layers: [{ channels: 12, kernel: 3, k: 1, lr: 0, prune: 0 }],
+        pool: 2,
+        inputPadding: 0,
+      })[0]!;
+      const x7 = normal(n * 7 * 7 * 8);
+      const kept7 = keptSynapses(mask, g7);
+      const u7 = sparseConv(x7, n, g7, kept7, gatherKept(W, kept7, g7));
+      const ref7 = naiveConv(x7, n, g7, W);
+      expect(relErr(u7, ref7)).toBeLessThan(1e-5);
+      // withSum: channel cout holds Σ_c u_c
+      const s7 = sparseConv(x7, n, g7, kept7, gatherKept(W, kept7, g7), true);
+      const c = g7.cout;
+      for (let p = 0; p < n * g7.oh * g7.ow; p++) {
+        let sum = 0;
+        for (let ch = 0; ch < c; ch++) {
+          expect(s7[p * (c + 1) + ch]).toBe(u7[p * c + ch]);
+          sum += ref7[p * c + ch]!;
+        }
+        expect(s7[p * (c + 1) + c]).toBeCloseTo(sum, 4);
+      }
     });
   });
 }

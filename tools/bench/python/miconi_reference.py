@@ -231,8 +231,11 @@ def train(a):
         order = torch.randperm(len(tx), generator=gen)
         for s in range(0, len(tx) - a.batch + 1, a.batch):
             net.step(tx[order[s : s + a.batch]])
+            if net.batches % 100 == 0:
+                print(f"batch {net.batches} ({time.time() - tic:.0f} s)", file=sys.stderr, flush=True)
     train_s = time.time() - tic
     tic = time.time()
+    print(f"training done in {train_s:.0f} s; features", file=sys.stderr, flush=True)
     ntrain = min(a.probe_train, len(tx))
     ftrain = features(net, tx[:ntrain], a.batch, a.adapt_thresholds_at_eval)
     ftest = features(net, vx, a.batch, a.adapt_thresholds_at_eval)
