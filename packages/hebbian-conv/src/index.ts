@@ -39,7 +39,12 @@ export {
 export { avgPool, padImages, quadrantMeans, standardizeImages } from "./ops/images.js";
 export { LocalExecutor, type Shard, type ShardExecutor, splitBatch } from "./parallel/executor.js";
 export { WorkerExecutor, workerExecutor, workerScript } from "./parallel/pool.js";
-export { initFilters, maskAndNormalize, pruningMask } from "./plasticity/constraints.js";
+export {
+  initFilters,
+  maskAndNormalize,
+  normalizeKept,
+  pruningMask,
+} from "./plasticity/constraints.js";
 export {
   accumulateStats,
   addStats,

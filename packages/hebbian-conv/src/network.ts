@@ -1,9 +1,14 @@
 import { PlasticityError, type Rng } from "@plasticity/core";
 import { type ConvLayer, type ForwardOptions, forwardShard, type LayerParams } from "./forward.js";
 import { type LayerGeometry, networkGeometry } from "./geometry.js";
-import { keptSynapses } from "./ops/conv.js";
+import { gatherKept, keptSynapses } from "./ops/conv.js";
 import { LocalExecutor, type ShardExecutor, splitBatch } from "./parallel/executor.js";
-import { initFilters, maskAndNormalize, pruningMask } from "./plasticity/constraints.js";
+import {
+  initFilters,
+  maskAndNormalize,
+  normalizeKept,
+  pruningMask,
+} from "./plasticity/constraints.js";
 import { addStats, applyDirectStep, type LayerStats } from "./plasticity/direct.js";
 import { surrogateStep } from "./plasticity/surrogate.js";
 import { type HebbianConvConfig, type HebbianConvInput, parseHebbianConvConfig } from "./schema.js";
@@ -148,21 +153,31 @@ export class HebbianConvNet {
       for (let s = 1; s < results.length; s++) addStats(stats, results[s]![l]!.stats!);
       const lr = layer.cfg.lr * lrScale;
       const p = this.params[l]!;
-      const before = learn && lr > 0 ? p.W.slice() : null;
+      const before = learn && lr > 0 ? this.changeable(l) : null;
       if (before) {
+        const { geom, kept, mask } = layer;
         if (surrogate) {
           const r = results[0]![l]!;
-          p.W.set(surrogateStep(this.config.rule, r.input!, n, layer.geom, p.W, r.winners!, lr));
+          p.W.set(surrogateStep(this.config.rule, r.input!, n, geom, p.W, r.winners!, lr));
+          maskAndNormalize(p.W, geom.cout, geom.fanIn, mask);
         } else {
-          applyDirectStep(p.W, stats, layer.geom, this.config.rule, lr, layer.kept);
+          applyDirectStep(p.W, stats, geom, this.config.rule, lr, kept);
+          if (kept) normalizeKept(p.W, geom.fanIn, kept);
+          else maskAndNormalize(p.W, geom.cout, geom.fanIn, mask);
         }
-        maskAndNormalize(p.W, layer.geom.cout, layer.geom.fanIn, layer.mask);
       }
       return this.adapt(l, stats, n, before);
     });
     if (profile) profile.update = (profile.update ?? 0) + performance.now() - t0;
     this.batches++;
     return reports;
+  }
+
+  /** A copy of the weights of layer l that can be non-zero (a pruned layer's kept ones). */
+  private changeable(l: number): Float32Array {
+    const { kept, geom } = this.layers[l]!;
+    const W = this.params[l]!.W;
+    return kept ? gatherKept(W, kept, geom) : W.slice();
   }
 
   /** θ and the moving-average win rates from this batch's wins; the batch's report. */
@@ -181,9 +196,10 @@ export class HebbianConvNet {
     let dw = 0;
     let w = 0;
     if (before) {
+      const after = this.changeable(l);
       for (let i = 0; i < before.length; i++) {
-        dw += (p.W[i] - before[i]) ** 2;
-        w += before[i] ** 2;
+        dw += (after[i] - before[i]) * (after[i] - before[i]);
+        w += before[i] * before[i];
       }
     }
     return { winRate, dwRel: w > 0 ? Math.sqrt(dw / w) : 0, updated: before !== null };

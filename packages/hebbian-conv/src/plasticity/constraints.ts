@@ -1,4 +1,5 @@
 import type { Rng } from "@plasticity/core";
+import type { KeptSynapses } from "../ops/conv.js";
 
 /**
  * A fixed random pruning mask [cout × fanIn]: each synapse is kept with probability 1 − prune
@@ -42,4 +43,19 @@ export function initFilters(
   const W = rng.fillNormal(new Float32Array(cout * fanIn), 0, 0.01);
   maskAndNormalize(W, cout, fanIn, mask);
   return W;
+}
+
+/**
+ * `maskAndNormalize` for a pruned W whose pruned synapses are already 0 (the direct update never
+ * touches them): each filter's kept entries scaled to unit norm, without visiting the other 99 %.
+ */
+export function normalizeKept(W: Float32Array, fanIn: number, kept: KeptSynapses): void {
+  const { start, index } = kept;
+  for (let c = 0; c + 1 < start.length; c++) {
+    const o = c * fanIn;
+    let ss = 0;
+    for (let e = start[c]; e < start[c + 1]; e++) ss += W[o + index[e]] * W[o + index[e]];
+    const inv = 1 / (1e-10 + Math.sqrt(ss));
+    for (let e = start[c]; e < start[c + 1]; e++) W[o + index[e]] *= inv;
+  }
 }
