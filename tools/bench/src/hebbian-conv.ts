@@ -97,13 +97,25 @@ async function timeSteps(opts: HebbianConvBenchOptions, w: Workload, workers: nu
     for (let i = 0; i < 2; i++) await net.trainBatch(whiten(w, opts.batch), opts.batch);
     const steps: number[] = [];
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     while (performance.now() - t0 < opts.durationMs || steps.length < 3) {
       const a = performance.now();
       await net.trainBatch(whiten(w, opts.batch), opts.batch);
       steps.push(performance.now() - a);
     }
+    const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const stepMs = median(steps);
-    return { workers, steps: steps.length, stepMs, imagesPerSecond: (1000 * opts.batch) / stepMs };
+    return {
+      workers,
+      steps: steps.length,
+      stepMs,
+      imagesPerSecond: (1000 * opts.batch) / stepMs,
+      // CPU time of all this process's threads per step, and the cores it got on average
+      cpuMsPerStep: cpuMs / steps.length,
+      coresUsed: cpuMs / wallMs,
+    };
   } finally {
     await net.dispose();
   }
@@ -211,6 +223,9 @@ export interface HebbianConvReport {
     steps: number;
     stepMs: number;
     imagesPerSecond: number;
+    /** CPU time of all threads per step (process.cpuUsage), and CPU time / wall time. */
+    cpuMsPerStep: number;
+    coresUsed: number;
   }[];
   /** ms per batch of each phase in one thread (median of 4 steps). */
   readonly phasesMs: Record<string, number>;
@@ -287,8 +302,14 @@ export function renderHebbianConv(r: HebbianConvReport): string {
     `${r.date}, ${r.lscpuModelName ?? r.machine.cpuModel}, ${r.machine.cpus} cores, load ${r.machine.loadAvg1} → ${r.loadAvg1AtEnd}`,
     "",
     renderTable(
-      [">threads", ">ms/step", ">images/s"],
-      r.runs.map((x) => [String(x.workers), fmt(x.stepMs), fmt(x.imagesPerSecond)]),
+      [">threads", ">ms/step", ">images/s", ">CPU ms/step", ">cores used"],
+      r.runs.map((x) => [
+        String(x.workers),
+        fmt(x.stepMs),
+        fmt(x.imagesPerSecond),
+        fmt(x.cpuMsPerStep),
+        fmt(x.coresUsed),
+      ]),
     ),
     "",
     `PyTorch (${r.torchThreads} threads): ${r.torchImagesPerSecond === null ? `skipped (${r.torch?.error ?? "--no-torch"})` : `${fmt(r.torchImagesPerSecond)} images/s`}` +
