@@ -1,7 +1,7 @@
 import { Rng } from "@plasticity/core";
 import { describe, expect, it } from "vitest";
 import { HebbianConvNet, type HebbianConvState } from "../src/index.js";
-import { useBackend } from "./helpers.js";
+import { relErr, useBackend } from "./helpers.js";
 
 const SMALL = [
   { channels: 12, kernel: 5, lr: 1e-3 },
@@ -9,9 +9,9 @@ const SMALL = [
   { channels: 20, kernel: 3, lr: 1e-2, prune: 0.9 },
 ];
 
-function make(seed = 4) {
+function make(seed = 4, plasticity: "direct" | "surrogate" = "direct") {
   return HebbianConvNet.create(
-    { layers: SMALL, burnIn: 1 },
+    { layers: SMALL, burnIn: 1, plasticity },
     { inputShape: [32, 32, 3], rng: Rng.seeded(seed) },
   );
 }
@@ -56,5 +56,20 @@ describe("HebbianConvNet", () => {
     expect(same(resumed.getState(), straight.getState())).toBe(true);
     const other = make(5);
     expect(() => other.setState(first.getState())).toThrow(/state\.layers\.1\.mask: differs/);
+  });
+
+  it("trains the same through tf.train.sgd on the surrogate loss as through the direct update", async () => {
+    const direct = make(4, "direct");
+    const viaTf = make(4, "surrogate");
+    for (const b of batches.slice(0, 4)) {
+      await direct.trainBatch(b, 8);
+      await viaTf.trainBatch(b, 8);
+    }
+    const a = direct.getState();
+    const b = viaTf.getState();
+    a.layers.forEach((l, i) => {
+      expect(relErr(b.layers[i]!.W, l.W)).toBeLessThan(1e-4);
+      expect(relErr(b.layers[i]!.theta, l.theta)).toBeLessThan(1e-4);
+    });
   });
 });
