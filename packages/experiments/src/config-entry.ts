@@ -73,6 +73,11 @@ export {
   feedbackAlignment,
   feedbackAlignmentSchema,
 } from "./models/feedback-alignment.js";
+export {
+  type HebbianConvModelConfig,
+  hebbianConv,
+  hebbianConvModelSchema,
+} from "./models/hebbian-conv.js";
 export { type HebbianMlpConfig, hebbianMlp, hebbianMlpSchema } from "./models/hebbian-mlp.js";
 export { activationConfigSchema, WEIGHT_INIT_NAMES } from "./models/layer-schema.js";
 export {

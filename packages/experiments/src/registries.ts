@@ -1,5 +1,6 @@
 import { createRuleRegistry, type RuleRegistry } from "@plasticity/core";
 import { feedbackAlignment } from "./models/feedback-alignment.js";
+import { hebbianConv } from "./models/hebbian-conv.js";
 import { hebbianMlp } from "./models/hebbian-mlp.js";
 import { ModelRegistry } from "./models/model.js";
 import { builtinPresets } from "./presets/builtin.js";
@@ -18,7 +19,10 @@ export function createRegistries(): Registries {
   for (const p of builtinPresets) presets.register(p);
   return {
     rules: createRuleRegistry(),
-    models: new ModelRegistry().register(hebbianMlp).register(feedbackAlignment),
+    models: new ModelRegistry()
+      .register(hebbianMlp)
+      .register(feedbackAlignment)
+      .register(hebbianConv),
     presets,
   };
 }

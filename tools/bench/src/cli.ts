@@ -4,6 +4,7 @@ import { type BackendName, TFJS_BACKENDS } from "./engines/tfjs.js";
 import { renderFaBench, runFaBench } from "./fa/run.js";
 import { fmt, renderTable } from "./format.js";
 import { DEFAULT_TIMING } from "./harness.js";
+import { renderHebbianConv, runHebbianConvBench } from "./hebbian-conv.js";
 import { describeMachine } from "./machine.js";
 import { renderReport } from "./report.js";
 import { type LocalEngine, runLocalEngine, runRules } from "./rules.js";
@@ -39,6 +40,11 @@ export const BENCHMARKS: readonly { readonly name: string; readonly description:
     description:
       "Amit's deep network (CIFAR shape, batch 500): bp/fa/urfb training step on tfjs-wasm in data-parallel worker_threads (gradients shared through a SharedArrayBuffer), per-op time and GFLOP/s, PyTorch's autograd BP step side by side",
   },
+  {
+    name: "hebbian-conv",
+    description:
+      "Miconi's Hebbian CNN training step (CIFAR shape, batch 100, ZCA + 3 layers + plasticity) in 1 and 2 threads, per-phase times, next to the PyTorch reference step",
+  },
 ];
 
 export const DEFAULT_RULES = ["hebb", "oja", "sanger", "krotov-hopfield", "softhebb"] as const;
@@ -70,12 +76,14 @@ options:
   --workers <a,b>         worker counts for \`workers\` (1,2)
   --worker-rule <name>    rule for \`workers\` (hebb)
   --worker-backend <name> backend for \`workers\` (wasm)
-  --duration-ms <ms>      how long each worker run lasts (5000)
+  --duration-ms <ms>      how long each worker run lasts (5000; hebbian-conv: each timed run, torch too)
   --runs <n>              runs of the \`sweep\` benchmark (4)
   --jobs-list <a,b>       --jobs values \`sweep\` compares (1,2)
 
 feedback-alignment: --batch (500), --workers <n> (2), --methods <a,b> (bp,fa,urfb), --warmup (1),
   --repeats <n> timed steps (3), --torch-threads <n> (2), --no-torch, --seed
+
+  hebbian-conv: --batch (100), --workers (1,2), --worker-backend (wasm), --torch-threads (2), --no-torch, --seed
 `;
 
 const OPTIONS = {
@@ -354,6 +362,27 @@ export async function main(
           log,
         });
         out(json ? JSON.stringify(report) : renderFaBench(report));
+        return 0;
+      }
+      case "hebbian-conv": {
+        const [backend] = backendList(v, "worker-backend", ["wasm"]);
+        if (backend === "tensorflow") {
+          throw new PlasticityError(
+            "--worker-backend: hebbian-conv runs on wasm or cpu",
+            "worker-backend",
+          );
+        }
+        const report = await runHebbianConvBench({
+          batch: int(v, "batch", 100),
+          backend,
+          workers: list(v, "workers", ["1", "2"]).map(Number),
+          durationMs: int(v, "duration-ms", 10000),
+          torch: !v["no-torch"],
+          torchThreads: Number(list(v, "torch-threads", ["2"])[0]),
+          seed: int(v, "seed", 1, Number.MIN_SAFE_INTEGER),
+          log,
+        });
+        out(json ? JSON.stringify(report) : renderHebbianConv(report));
         return 0;
       }
       default:

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const PACKAGES = [
+  "packages/hebbian-conv",
   "packages/feedback-alignment",
   "packages/core",
   "packages/tfjs",

@@ -1,5 +1,6 @@
 import type { Preset } from "../presets.js";
 import { amitPresets } from "./amit.js";
+import { miconiPresets } from "./miconi.js";
 
 /** The preset `plasticity run` uses when given none. */
 export const DEFAULT_PRESET = "mnist-quick";
@@ -121,4 +122,5 @@ export const builtinPresets: readonly Preset[] = [
     },
   },
   ...amitPresets,
+  ...miconiPresets,
 ];
