@@ -3,6 +3,7 @@ import { feedbackAlignment } from "./models/feedback-alignment.js";
 import { hebbianConv } from "./models/hebbian-conv.js";
 import { hebbianMlp } from "./models/hebbian-mlp.js";
 import { ModelRegistry } from "./models/model.js";
+import { similarityMatching } from "./models/similarity-matching.js";
 import { builtinPresets } from "./presets/builtin.js";
 import { PresetRegistry } from "./presets.js";
 
@@ -22,7 +23,8 @@ export function createRegistries(): Registries {
     models: new ModelRegistry()
       .register(hebbianMlp)
       .register(feedbackAlignment)
-      .register(hebbianConv),
+      .register(hebbianConv)
+      .register(similarityMatching),
     presets,
   };
 }

@@ -53,7 +53,7 @@ export {
   type TensorRuleState,
   unregisterRuleKernel,
 } from "./kernel-registry.js";
-export { builtinKernels } from "./kernels/index.js";
+export { builtinKernels, smFeedforwardDelta, smLateralDelta } from "./kernels/index.js";
 export * as kernelOps from "./kernels/ops.js";
 export { conv2dFilterGrad, ensureConv2dFilterGrad } from "./layers/conv-grad.js";
 export {

@@ -8,6 +8,7 @@ import { renderHebbianConv, runHebbianConvBench } from "./hebbian-conv.js";
 import { describeMachine } from "./machine.js";
 import { renderReport } from "./report.js";
 import { type LocalEngine, runLocalEngine, runRules } from "./rules.js";
+import { renderSimilarityMatching, runSimilarityMatching } from "./similarity-matching.js";
 import { renderSweep, runSweepBench } from "./sweep.js";
 import type { StepConfig } from "./types.js";
 import { runWorkers, type WorkersReport } from "./workers/run.js";
@@ -44,6 +45,11 @@ export const BENCHMARKS: readonly { readonly name: string; readonly description:
     name: "hebbian-conv",
     description:
       "Miconi's Hebbian CNN training step (CIFAR shape, batch 100, ZCA + 3 layers + plasticity) in 1 and 2 threads, per-phase times, next to the PyTorch reference step",
+  },
+  {
+    name: "similarity-matching",
+    description:
+      "Obeid et al.'s structured SM layer (NpS 4) on MNIST: training and feature images/s to ‖du‖/‖u‖ < 1e-4 and at 99 fixed steps, in worker threads, beside the official NumPy code",
   },
 ];
 
@@ -84,6 +90,13 @@ feedback-alignment: --batch (500), --workers <n> (2), --methods <a,b> (bp,fa,urf
   --repeats <n> timed steps (3), --torch-threads <n> (2), --no-torch, --seed
 
   hebbian-conv: --batch (100), --workers (1,2), --worker-backend (wasm), --torch-threads (2), --no-torch, --seed
+
+  --sm-workers <n>        similarity-matching: worker threads for the dynamics (2; 0 = main thread)
+  --sm-rounds <n>         similarity-matching: training rounds of 1,000 images from init (2)
+  --sm-features <n>       similarity-matching: test images whose features are timed (2000)
+  --official-code <dir>   similarity-matching: directory with the official snn_multipleneurons_fast.py
+                          (default $PLASTICITY_SM_OFFICIAL; without it the official row is skipped)
+  --official-images <a,b> similarity-matching: official training and feature images timed (200,100)
 `;
 
 const OPTIONS = {
@@ -111,6 +124,11 @@ const OPTIONS = {
   "worker-backend": { type: "string" },
   "duration-ms": { type: "string" },
   methods: { type: "string" },
+  "sm-workers": { type: "string" },
+  "sm-rounds": { type: "string" },
+  "sm-features": { type: "string" },
+  "official-code": { type: "string" },
+  "official-images": { type: "string" },
   config: { type: "string" },
   runs: { type: "string" },
   "jobs-list": { type: "string" },
@@ -383,6 +401,23 @@ export async function main(
           log,
         });
         out(json ? JSON.stringify(report) : renderHebbianConv(report));
+        return 0;
+      }
+      case "similarity-matching": {
+        const [trainImages, featureImages] = list(v, "official-images", ["200", "100"]).map(Number);
+        const report = await runSimilarityMatching({
+          workers: int(v, "sm-workers", 2, 0),
+          rounds: int(v, "sm-rounds", 2),
+          featureImages: int(v, "sm-features", 2000),
+          officialCode:
+            (v["official-code"] as string | undefined) ??
+            process.env.PLASTICITY_SM_OFFICIAL ??
+            null,
+          officialTrainImages: trainImages ?? 200,
+          officialFeatureImages: featureImages ?? 100,
+          log,
+        });
+        out(json ? JSON.stringify(report) : renderSimilarityMatching(report));
         return 0;
       }
       default:

@@ -19,6 +19,7 @@ const ROOT = resolve(import.meta.dirname, "../../..");
 const PACKAGES = [
   "packages/hebbian-conv",
   "packages/feedback-alignment",
+  "packages/similarity-matching",
   "packages/core",
   "packages/tfjs",
   "packages/datasets",

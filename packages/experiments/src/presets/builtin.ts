@@ -1,6 +1,7 @@
 import type { Preset } from "../presets.js";
 import { amitPresets } from "./amit.js";
 import { miconiPresets } from "./miconi.js";
+import { obeidPresets } from "./obeid.js";
 
 /** The preset `plasticity run` uses when given none. */
 export const DEFAULT_PRESET = "mnist-quick";
@@ -123,4 +124,5 @@ export const builtinPresets: readonly Preset[] = [
   },
   ...amitPresets,
   ...miconiPresets,
+  ...obeidPresets,
 ];

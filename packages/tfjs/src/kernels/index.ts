@@ -21,8 +21,8 @@ export { krotovHopfieldKernel } from "./krotov-hopfield.js";
 export { ojaKernel } from "./oja.js";
 export { ojaSubspaceKernel } from "./oja-subspace.js";
 export { sangerKernel } from "./sanger.js";
-export { smFeedforwardKernel } from "./sm-feedforward.js";
-export { smLateralKernel } from "./sm-lateral.js";
+export { smFeedforwardDelta, smFeedforwardKernel } from "./sm-feedforward.js";
+export { smLateralDelta, smLateralKernel } from "./sm-lateral.js";
 export { softhebbKernel } from "./softhebb.js";
 
 /** The batched kernel of every built-in core rule; the kernel registry registers them at load. */

@@ -13,6 +13,16 @@ export function outerSum(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return tf.matMul(tf.transpose(a), b);
 }
 
+/**
+ * The same for a stack of independent layers (the sites of a locally connected layer):
+ * a [S × batch × m], b [S × batch × n] → Σ_b a_sb ⊗ b_sb [S × m × n]. Rank 2 falls back to
+ * `outerSum`.
+ */
+export function stackOuterSum<T extends tf.Tensor2D | tf.Tensor3D>(a: T, b: T): T {
+  if (a.rank === 2) return outerSum(a as tf.Tensor2D, b as tf.Tensor2D) as T;
+  return tf.matMul(tf.transpose(a as tf.Tensor3D, [0, 2, 1]), b as tf.Tensor3D) as T;
+}
+
 /** c · W with one coefficient per row: c [nOut], W [nOut × nIn] → c_i W_i. */
 export function scaleRows(c: tf.Tensor1D, w: tf.Tensor2D): tf.Tensor2D {
   return tf.mul(tf.expandDims(c, 1), w);
@@ -28,9 +38,9 @@ export function columnMean(a: tf.Tensor2D): tf.Tensor1D {
   return tf.mean(a, 0);
 }
 
-/** The batch size of a [batch × n] tensor. */
-export function batchOf(a: tf.Tensor2D): number {
-  return a.shape[0];
+/** The batch size of a [batch × n] tensor (or of a stack [S × batch × n]). */
+export function batchOf(a: tf.Tensor2D | tf.Tensor3D): number {
+  return a.shape[a.rank - 2]!;
 }
 
 /** ‖W_i‖₂ per row, as sqrt(Σ_j W_ij²). */
