@@ -96,9 +96,13 @@ describe("list, data and config", () => {
   });
 
   it("list models, datasets and backends print JSON", () => {
-    expect(
-      (JSON.parse(cli(["list", "models", "--json"]).stdout) as { kind: string }[])[0]!.kind,
-    ).toBe("hebbian-mlp");
+    const models = JSON.parse(cli(["list", "models", "--json"]).stdout) as { kind: string }[];
+    expect(models.map((m) => m.kind).sort()).toEqual([
+      "feedback-alignment",
+      "hebbian-conv",
+      "hebbian-mlp",
+      "similarity-matching",
+    ]);
     const ds = JSON.parse(cli(["list", "datasets", "--json"]).stdout) as { name: string }[];
     expect(ds.map((d) => d.name)).toContain("mnist");
     const be = JSON.parse(cli(["list", "backends", "--json"]).stdout) as {

@@ -93,6 +93,17 @@ export async function launch(
   };
 }
 
+/**
+ * A request the browser dropped because the page moved on (VitePress prefetches the chunks of
+ * linked pages when idle; the next page.goto cancels those still in flight): not a fault of the
+ * site as long as the file it asked for was built. A missing file still fails, as a 404 too.
+ */
+function cutOffByNavigation(url: string, errorText: string): boolean {
+  if (!errorText.includes("ERR_ABORTED")) return false;
+  const { hostname, pathname } = new URL(url);
+  return hostname === "127.0.0.1" && existsSync(join(SITE, decodeURIComponent(pathname)));
+}
+
 /** What went wrong on a page: console errors (page and workers), uncaught errors, failed requests. */
 export function watchProblems(page: Page): string[] {
   const problems: string[] = [];
@@ -102,9 +113,11 @@ export function watchProblems(page: Page): string[] {
   page.on("console", onConsole("page"));
   page.on("worker", (w) => w.on("console", onConsole(`worker ${w.url()}`)));
   page.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));
-  page.on("requestfailed", (r) =>
-    problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? "?"})`),
-  );
+  page.on("requestfailed", (r) => {
+    const why = r.failure()?.errorText ?? "?";
+    if (cutOffByNavigation(r.url(), why)) return;
+    problems.push(`request failed: ${r.url()} (${why})`);
+  });
   page.on("response", (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });

@@ -113,7 +113,9 @@ export const hebbianConvSchema = z
       .min(1)
       .max(16)
       .default(1)
-      .describe("Threads computing shards (1 = this thread; more need the built package)."),
+      .describe(
+        "Threads computing shards (1 = this thread; more need the built package). The experiments runner caps it by the environment's PLASTICITY_THREADS (a sweep sets 1).",
+      ),
   })
   .describe("A Hebbian CNN trained layer by layer with sparse plasticity (Miconi 2021).");
 

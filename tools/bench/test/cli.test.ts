@@ -27,7 +27,9 @@ describe("bench CLI", () => {
   it("names an unknown benchmark and suggests the known ones", async () => {
     const r = await run(["rulez"]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/unknown benchmark "rulez"; known: list, rules, matmul, torch, workers/);
+    expect(r.err).toMatch(
+      /unknown benchmark "rulez"; known: list, rules, matmul, torch, sweep, workers, feedback-alignment, hebbian-conv, similarity-matching/,
+    );
   });
 
   it("names the flag at fault", async () => {

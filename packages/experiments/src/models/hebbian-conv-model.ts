@@ -19,6 +19,7 @@ import type {
   StepMetrics,
   TrainBatch,
 } from "./model.js";
+import { cappedThreads } from "./threads.js";
 
 /**
  * A layer's win rates relative to the target K/N: the smallest and largest ratio, and the
@@ -201,11 +202,12 @@ export async function createHebbianConv(
 ): Promise<ExperimentModel> {
   const { kind: _kind, ...net } = config;
   const backend = ctx.backend;
+  const workers = cappedThreads(net.workers);
   return new HebbianConvModel(
     HebbianConvNet.create(net, {
       inputShape: ctx.inputShape,
       rng: ctx.rng,
-      executor: net.workers > 1 ? workerExecutor(net.workers, backend) : undefined,
+      executor: workers > 1 ? workerExecutor(workers, backend) : undefined,
     }),
   );
 }

@@ -24,6 +24,7 @@ import {
   similarityPlots,
   trainingCurves,
 } from "./similarity-matching-plots.js";
+import { cappedThreads, threadBudget } from "./threads.js";
 
 const KIND = "similarity-matching";
 
@@ -227,11 +228,13 @@ export async function createSimilarityMatching(
     inputShape: ctx.inputShape,
     rng: ctx.rng.fork(1),
   });
-  if (workers > 0) {
+  // `workers` threads do the dynamics while this one waits: a budget of one thread runs in-thread.
+  const solvers = threadBudget() === 1 ? 0 : cappedThreads(workers);
+  if (solvers > 0) {
     const backend = ctx.backend as "wasm" | "cpu" | "tensorflow";
     try {
       network.useSolver(
-        await WorkerPool.start(workers, {
+        await WorkerPool.start(solvers, {
           config: network.config,
           inputShape: ctx.inputShape,
           backend,

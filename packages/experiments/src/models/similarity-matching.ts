@@ -12,7 +12,7 @@ export const similarityMatchingSchema = networkSchema
       .min(0)
       .default(0)
       .describe(
-        "worker_threads that run the dynamics (0: the runner's own thread; 2 uses both cores here). Needs the built packages (the CLI's).",
+        "worker_threads that run the dynamics (0: the runner's own thread; 2 uses both cores here). Needs the built packages (the CLI's). Capped by the environment's PLASTICITY_THREADS (a sweep sets 1: in-thread); the numbers do not depend on it.",
       ),
     featureBatch: z
       .int()
