@@ -7,7 +7,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { main } from "./cli.js";
 
-export { BENCHMARKS, configFromFlags, DEFAULT_RULES, main, renderWorkers, USAGE } from "./cli.js";
+export { BENCHMARKS, main, renderWorkers, USAGE } from "./cli.js";
 export {
   CORE_PATH,
   type CoreStep,
@@ -34,6 +34,7 @@ export {
   TORCH_SCRIPT,
   torchPython,
 } from "./engines/torch.js";
+export { configFromFlags, DEFAULT_RULES } from "./flags.js";
 export * from "./flops.js";
 export * from "./format.js";
 export * from "./harness.js";
