@@ -76,5 +76,7 @@ export async function runLocal(sweep: ExpandedSweep, o: LocalOptions): Promise<R
   await Promise.all(Array.from({ length: Math.max(1, Math.min(o.jobs, runs.length)) }, worker));
   o.signal?.removeEventListener("abort", stopAll);
   view.end();
-  return outcomes;
+  // in the sweep's order, whatever order the runs finished in
+  const order = new Map(runs.map((r, i) => [r.id, i]));
+  return outcomes.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 }

@@ -62,7 +62,9 @@ function accuracies(ev: EvalReport | null | undefined): Record<string, number> {
 export function aggregateRuns(outcomes: readonly RunOutcome[]): GroupStats[] {
   const groups = new Map<string, RunOutcome[]>();
   for (const o of outcomes) groups.set(o.group, [...(groups.get(o.group) ?? []), o]);
-  return [...groups.entries()].map(([group, runs]) => {
+  return [...groups.entries()].map(([group, unordered]) => {
+    // by seed, so the sums (and the CSV) do not depend on the order the runs finished in
+    const runs = [...unordered].sort((a, b) => a.seed - b.seed);
     const done = runs.filter((r) => r.summary?.status === "completed");
     const keys = [...new Set(done.flatMap((r) => Object.keys(accuracies(r.summary?.eval))))];
     const accuracy: Record<string, Stat> = {};
