@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "@plasticity/core";
+import { benchModelTable } from "./results-models";
 
 /** results/<name>/meta.json: what produced the output file beside it (see results/README.md). */
 export const metaSchema = z.object({
@@ -142,6 +143,7 @@ function parseFile<T extends z.ZodType>(schema: T, raw: unknown, file: string): 
 const TABLES: Record<string, (raw: unknown, meta: ResultMeta, file: string) => Table> = {
   "run-summary": summaryTable,
   "bench-rules": benchTable,
+  "bench-model": (raw, meta, file) => benchModelTable(raw, meta, file, parseFile),
 };
 
 /** Every results/<name>/meta.json with its output file, in folder-name order. */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,6 +32,40 @@ describe("results tables", () => {
     expect(bench.headers).not.toContain("tfjs:tensorflow"); // skipped engines are left out
     expect(bench.rows.map((r) => r[0])).toContain("krotov-hopfield");
     for (const row of bench.rows) expect(row.at(-2)).toMatch(/bench rules --json/);
+  });
+
+  it("the model benchmarks put ours beside the reference of the same run, from the JSON", () => {
+    const results = loadResults(join(ROOT, "results")).filter((r) => r.meta.kind === "bench-model");
+    const names = results.map((r) => r.name);
+    for (const n of ["hebbian-conv", "feedback-alignment", "similarity-matching", "sweep"]) {
+      expect(names).toContain(`bench-${n}`);
+    }
+    const fa = results.find((r) => r.name === "bench-feedback-alignment")!;
+    const raw = JSON.parse(readFileSync(join(ROOT, fa.path), "utf8"));
+    const bp = fa.table!.rows.find((r) => r[1]!.startsWith("bp step"))!;
+    // the ratio column is ours / PyTorch of the same file, to two places
+    const ratio = raw.imagesPerSecond.bp / raw.torchBpImagesPerSecond;
+    expect(bp[4]).toBe(`${ratio.toFixed(2)}×`);
+    expect(bp.at(-2)).toMatch(/bench feedback-alignment --json/);
+    const sm = results.find((r) => r.name === "bench-similarity-matching")!.table!;
+    expect(sm.rows).toHaveLength(4);
+    for (const r of results) for (const row of r.table!.rows) expect(row.at(-1)).toBe(r.meta.date);
+  });
+
+  it("a model benchmark file of an unknown shape names the file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "plasticity-results-"));
+    mkdirSync(join(dir, "z"));
+    const meta = {
+      kind: "bench-model",
+      title: "t",
+      file: "b.json",
+      command: "c",
+      date: "2026-01-02",
+      cpu: "c",
+    };
+    writeFileSync(join(dir, "z", "meta.json"), JSON.stringify(meta));
+    writeFileSync(join(dir, "z", "b.json"), JSON.stringify({ benchmark: "conv" }));
+    expect(() => loadResults(dir)).toThrow(/z\/b\.json: benchmark: /);
   });
 
   it("a meta.json without a command or date names the file and the field", () => {
