@@ -10,6 +10,7 @@ import {
   resumeExperiment,
   runExperiment,
 } from "../src/index.js";
+import { FEATURE_CALL_VALUES, featureCallImages } from "../src/models/similarity-matching-model.js";
 
 const out = mkdtempSync(join(tmpdir(), "plasticity-sm-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -59,6 +60,13 @@ describe("similarity-matching model kind", () => {
     const deep = buildConfig({ target: "sm-mnist-deep" }, regs).config.model;
     expect(deep.gamma).toBeGreaterThan(0);
     expect(deep.layers).toHaveLength(2);
+  });
+
+  it("feature calls of wide layers hold a bounded number of values per worker", () => {
+    expect(featureCallImages(1000, 784)).toBe(1000); // NpS 4: the configured batch
+    expect(featureCallImages(1000, 19_600)).toBe(204); // NpS 100
+    expect(204 * 19_600).toBeLessThanOrEqual(FEATURE_CALL_VALUES);
+    expect(featureCallImages(1000, 2 * FEATURE_CALL_VALUES)).toBe(1); // never zero
   });
 
   it("trains, logs convergence and the objective, probes, draws, and resumes bit for bit", async () => {

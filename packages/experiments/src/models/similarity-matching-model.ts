@@ -28,6 +28,18 @@ import { cappedThreads, threadBudget } from "./threads.js";
 
 const KIND = "similarity-matching";
 
+/**
+ * At most this many values (images × units of the widest layer) per dynamics call of one worker
+ * while features are computed: a worker's wasm memory grows to its largest call and never shrinks,
+ * so wide layers get fewer images per call (NpS 100: 19,600 units → 204 images).
+ */
+export const FEATURE_CALL_VALUES = 4_000_000;
+
+/** Images per worker and dynamics call for features: `featureBatch`, capped by FEATURE_CALL_VALUES. */
+export function featureCallImages(featureBatch: number, widestLayer: number): number {
+  return Math.max(1, Math.min(featureBatch, Math.floor(FEATURE_CALL_VALUES / widestLayer)));
+}
+
 /** Images kept (by class) for the representational similarity matrices. */
 interface SimilaritySample {
   x: Float32Array;
@@ -48,6 +60,8 @@ class SimilarityMatchingModel implements ExperimentModel {
     private readonly cfg: SimilarityMatchingConfig,
     readonly inputShape: readonly [number, number, number],
     private readonly nClasses: number,
+    /** Worker threads doing the dynamics (0: this thread). */
+    private readonly solvers: number,
   ) {
     const P = net.geometry.length;
     this.layers =
@@ -107,7 +121,8 @@ class SimilarityMatchingModel implements ExperimentModel {
     const P = this.net.geometry.length;
     const keep = this.cfg.probeLayers === "all" ? this.net.geometry.map((_, p) => p) : [P - 1];
     const outs = keep.map((p) => new Float32Array(n * this.net.geometry[p]!.units));
-    const block = this.cfg.featureBatch * Math.max(1, this.cfg.workers);
+    const widest = Math.max(...this.net.geometry.map((g) => g.units));
+    const block = featureCallImages(this.cfg.featureBatch, widest) * Math.max(1, this.solvers);
     for (let a = 0; a < n; a += block) {
       const m = Math.min(block, n - a);
       const fp = await this.net.fixedPoints(
@@ -245,5 +260,5 @@ export async function createSimilarityMatching(
       throw e;
     }
   }
-  return new SimilarityMatchingModel(network, config, ctx.inputShape, ctx.nClasses);
+  return new SimilarityMatchingModel(network, config, ctx.inputShape, ctx.nClasses, solvers);
 }

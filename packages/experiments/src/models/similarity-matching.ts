@@ -18,7 +18,9 @@ export const similarityMatchingSchema = networkSchema
       .int()
       .positive()
       .default(1000)
-      .describe("Images per dynamics batch and worker when computing the probes' features."),
+      .describe(
+        "Images per dynamics batch and worker when computing the probes' features; wide layers get fewer (at most 4M images × units per call, so NpS 100 computes 204 at a time and the workers' memory stays bounded).",
+      ),
     probeLayers: z
       .enum(["top", "all"])
       .default("top")
