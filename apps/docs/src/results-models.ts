@@ -2,9 +2,10 @@ import { z } from "@plasticity/core";
 import type { ResultMeta, Table } from "./results";
 
 /**
- * The speed tables of the paper models: `pnpm -s bench <model> --json` of tools/bench
+ * The paper models' tables. Speed: `pnpm -s bench <model> --json` of tools/bench
  * (hebbian-conv, feedback-alignment, similarity-matching) and `bench sweep --json`, each the
- * measure the model's issue names, ours beside the reference measured in the same run.
+ * measure the model's issue names, ours beside the reference measured in the same run. Accuracy:
+ * tools/bench/repro/amit.sh's results.jsonl, ours beside the PyTorch reference of each setting.
  */
 
 const fmt = (v: number, digits = 1) =>
@@ -163,5 +164,63 @@ export function benchModelTable(
   return {
     headers: ["benchmark", "measure", "ours", "reference", "ours / reference", "command", "date"],
     rows: rows.map((r) => [...r, meta.command, meta.date]),
+  };
+}
+
+const reproRun = z.object({
+  engine: z.string(),
+  net: z.string(),
+  dataset: z.string(),
+  untied: z.boolean(),
+  method: z.string(),
+  seed: z.number(),
+  testError: z.number(),
+});
+
+const METHODS = ["bp", "fa", "urfb", "kp", "dfa"];
+
+/** Test error % of one cell: one seed, or mean ± half the range over seeds. */
+function errorCell(errors: readonly number[]): string {
+  if (errors.length === 0) return "–";
+  const pct = errors.map((e) => 100 * e);
+  const mean = pct.reduce((a, b) => a + b, 0) / pct.length;
+  if (pct.length === 1) return fmt(mean);
+  const half = (Math.max(...pct) - Math.min(...pct)) / 2;
+  return `${fmt(mean)} ± ${fmt(half)} (${pct.length} seeds)`;
+}
+
+/**
+ * tools/bench/repro/amit.sh's results.jsonl: test error % per method, one row per network, data,
+ * conv kind and engine, so ours sits beside the PyTorch reference of the same setting.
+ */
+export function amitReproTable(
+  raw: unknown,
+  meta: ResultMeta,
+  file: string,
+  parse: <T extends z.ZodType>(schema: T, raw: unknown, file: string) => z.output<T>,
+): Table {
+  const runs = parse(z.array(reproRun).min(1), raw, file);
+  const key = (r: z.output<typeof reproRun>) =>
+    [r.net, r.dataset, r.untied ? "untied" : "tied", r.engine].join("\t");
+  const keys = [...new Set(runs.map(key))].sort();
+  const rows = keys.map((k) => [
+    ...k.split("\t"),
+    ...METHODS.map((m) =>
+      errorCell(runs.filter((r) => key(r) === k && r.method === m).map((r) => r.testError)),
+    ),
+    meta.command,
+    meta.date,
+  ]);
+  return {
+    headers: [
+      "network",
+      "data",
+      "conv",
+      "engine",
+      ...METHODS.map((m) => `${m} test error %`),
+      "command",
+      "date",
+    ],
+    rows,
   };
 }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "@plasticity/core";
-import { benchModelTable } from "./results-models";
+import { amitReproTable, benchModelTable } from "./results-models";
 
 /** results/<name>/meta.json: what produced the output file beside it (see results/README.md). */
 export const metaSchema = z.object({
@@ -144,7 +144,24 @@ const TABLES: Record<string, (raw: unknown, meta: ResultMeta, file: string) => T
   "run-summary": summaryTable,
   "bench-rules": benchTable,
   "bench-model": (raw, meta, file) => benchModelTable(raw, meta, file, parseFile),
+  "amit-repro": (raw, meta, file) => amitReproTable(raw, meta, file, parseFile),
 };
+
+/** An output file: one JSON document, or JSON lines (`.jsonl`) as an array. */
+function readOutput(file: string): unknown {
+  const text = readFileSync(file, "utf8");
+  if (!file.endsWith(".jsonl")) return JSON.parse(text);
+  return text
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l, i) => {
+      try {
+        return JSON.parse(l);
+      } catch (e) {
+        throw new Error(`${file}:${i + 1}: not JSON (${(e as Error).message})`);
+      }
+    });
+}
 
 /** Every results/<name>/meta.json with its output file, in folder-name order. */
 export function loadResults(dir: string, fromRoot = "results"): Result[] {
@@ -162,7 +179,7 @@ export function loadResults(dir: string, fromRoot = "results"): Result[] {
         name,
         meta,
         path: `${fromRoot}/${name}/${meta.file}`,
-        table: table ? table(JSON.parse(readFileSync(file, "utf8")), meta, file) : null,
+        table: table ? table(readOutput(file), meta, file) : null,
       };
     });
 }

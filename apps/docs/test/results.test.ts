@@ -52,6 +52,30 @@ describe("results tables", () => {
     for (const r of results) for (const row of r.table!.rows) expect(row.at(-1)).toBe(r.meta.date);
   });
 
+  it("the Amit reproduction puts each setting's runs in one row per engine, seeds pooled", () => {
+    const repro = loadResults(join(ROOT, "results")).find((r) => r.meta.kind === "amit-repro")!;
+    const lines = readFileSync(join(ROOT, repro.path), "utf8").trim().split("\n");
+    const runs = lines.map((l) => JSON.parse(l));
+    const t = repro.table!;
+    expect(t.headers.slice(4, 9)).toEqual(
+      ["bp", "fa", "urfb", "kp", "dfa"].map((m) => `${m} test error %`),
+    );
+    // every (net, data, conv, engine) of the file has its row, with ours and torch side by side
+    const settings = new Set(runs.map((r) => `${r.net} ${r.dataset} ${r.untied}`));
+    expect(t.rows).toHaveLength(2 * settings.size);
+    for (const row of t.rows) {
+      const mine = runs.filter(
+        (r) =>
+          r.net === row[0] &&
+          r.dataset === row[1] &&
+          (r.untied ? "untied" : "tied") === row[2] &&
+          r.engine === row[3] &&
+          r.method === "bp",
+      );
+      if (mine.length === 1) expect(row[4]).toBe((100 * mine[0].testError).toFixed(1));
+    }
+  });
+
   it("a model benchmark file of an unknown shape names the file", () => {
     const dir = mkdtempSync(join(tmpdir(), "plasticity-results-"));
     mkdirSync(join(dir, "z"));

@@ -24,7 +24,7 @@ amit-deep-fmnist-untied:fashion-mnist:deep:1:0.1:20:50000:500"}
 else
   SETTINGS=${SETTINGS:-"amit-simple-fmnist:fashion-mnist:simple:0:0.1:1:50000:500
 amit-simple-mnist:mnist:simple:0:0.07:1:50000:500
-amit-deep-fmnist:fashion-mnist:deep:0:0.1:2:10000:100
+amit-deep-fmnist:fashion-mnist:deep:0:0.1:4:10000:100
 amit-simple-fmnist-untied:fashion-mnist:simple:1:0.1:1:50000:500"}
 fi
 
